@@ -1,0 +1,1 @@
+"""ResNet Explainer: the logic behind the app (no gradio imports outside ``explainer.ui``)."""

@@ -1,0 +1,227 @@
+"""Residual blocks in torchvision's vocabulary, plus their plain twins.
+
+``BasicBlock`` (two 3×3 convs, ResNet-18/34) and ``Bottleneck`` (1×1 → 3×3 → 1×1, expansion 4,
+ResNet-50/101/152) follow ``torchvision/models/resnet.py`` so their state-dict names match
+(``conv1``, ``bn1``, ``conv2``, ``bn2``, ``conv3``, ``bn3``, ``downsample.0``, ``downsample.1``).
+Three departures, all for teaching:
+
+* ``shortcut`` chooses the skip path: ``"identity"`` (x itself), ``"projection"`` (1×1 conv + BN,
+  D2L's ``use_1x1conv=True``) or ``"none"`` -- the *plain twin*: the very same block without the add.
+* every ReLU is its own module (``relu1``, ``relu2``, ...) instead of one reused in-place ReLU, because
+  a shared module fires its hooks several times per forward and in-place ops break Captum.
+* ``batch_norm=False`` replaces each BN with ``nn.Identity`` and gives the convs a bias, as a net
+  without normalization needs one.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import torch
+from torch import Tensor, nn
+
+BlockType = Literal["basic", "bottleneck"]
+Shortcut = Literal["identity", "projection", "none"]
+
+BLOCK_TYPES: tuple[str, ...] = ("basic", "bottleneck")
+SHORTCUTS: tuple[str, ...] = ("identity", "projection", "none")
+MAX_CHANNELS = 4096
+
+
+def conv3x3(in_planes: int, out_planes: int, stride: int = 1, *, bias: bool = False) -> nn.Conv2d:
+    """3×3 convolution with padding 1: keeps H×W at stride 1, gives ⌈H/2⌉×⌈W/2⌉ at stride 2."""
+    return nn.Conv2d(in_planes, out_planes, kernel_size=3, stride=stride, padding=1, bias=bias)
+
+
+def conv1x1(in_planes: int, out_planes: int, stride: int = 1, *, bias: bool = False) -> nn.Conv2d:
+    """1×1 convolution: mixes channels only (and subsamples when stride is 2)."""
+    return nn.Conv2d(in_planes, out_planes, kernel_size=1, stride=stride, bias=bias)
+
+
+def _norm(channels: int, batch_norm: bool) -> nn.Module:
+    return nn.BatchNorm2d(channels) if batch_norm else nn.Identity()
+
+
+class ShortcutMismatchError(ValueError):
+    """An identity shortcut was asked for where x and F(x) have different shapes."""
+
+
+def check_block_args(
+    block: str, inplanes: int, planes: int, stride: int, shortcut: str
+) -> None:
+    """Raise ``ValueError`` with a sentence a student can act on if the configuration is invalid.
+
+    ``planes`` is the width of the block's middle convs; the block outputs ``planes * expansion``
+    channels (expansion 1 for basic, 4 for bottleneck), as in torchvision.
+    """
+    if block not in BLOCK_TYPES:
+        raise ValueError(f"Unknown block type {block!r}: choose 'basic' or 'bottleneck'.")
+    if shortcut not in SHORTCUTS:
+        raise ValueError(
+            f"Unknown shortcut {shortcut!r}: choose 'identity', 'projection' or 'none'."
+        )
+    for name, value in (("input channels", inplanes), ("channels", planes)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"The number of {name} must be a whole number, got {value!r}.")
+        if value <= 0:
+            raise ValueError(f"The number of {name} must be at least 1, got {value}.")
+        if value > MAX_CHANNELS:
+            raise ValueError(
+                f"The number of {name} is limited to {MAX_CHANNELS} here, got {value}."
+            )
+    if isinstance(stride, bool) or stride not in (1, 2):
+        raise ValueError(
+            f"Stride must be 1 (keep the size) or 2 (halve height and width), got {stride!r}."
+        )
+    expansion = Bottleneck.expansion if block == "bottleneck" else BasicBlock.expansion
+    out_channels = planes * expansion
+    if shortcut == "identity" and (stride != 1 or inplanes != out_channels):
+        reasons = []
+        if inplanes != out_channels:
+            reasons.append(f"x has {inplanes} channels but F(x) has {out_channels}")
+        if stride != 1:
+            reasons.append(f"stride {stride} makes F(x) {stride}× smaller in height and width")
+        raise ShortcutMismatchError(
+            "An identity shortcut adds x to F(x) element by element, so both must have the same "
+            f"shape; here {' and '.join(reasons)}. Fix: use a 1×1 projection shortcut "
+            f"(conv1x1({inplanes}, {out_channels}, stride={stride}) + BatchNorm, D2L's "
+            "use_1x1conv=True), or keep stride 1 and equal channels."
+        )
+
+
+def _downsample(inplanes: int, out_channels: int, stride: int, batch_norm: bool) -> nn.Sequential:
+    # Named ``downsample`` and built as Sequential(conv, bn) so the keys are torchvision's
+    # ``downsample.0.weight`` / ``downsample.1.*``.
+    return nn.Sequential(
+        conv1x1(inplanes, out_channels, stride, bias=not batch_norm),
+        _norm(out_channels, batch_norm),
+    )
+
+
+class BasicBlock(nn.Module):
+    """Two 3×3 convs with a skip connection: ``relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))``.
+
+    Shapes: x is (N, inplanes, H, W); the output is (N, planes, ⌈H/stride⌉, ⌈W/stride⌉).
+    """
+
+    expansion: int = 1
+
+    def __init__(
+        self,
+        inplanes: int,
+        planes: int,
+        stride: int = 1,
+        *,
+        shortcut: Shortcut = "identity",
+        batch_norm: bool = True,
+    ) -> None:
+        super().__init__()
+        check_block_args("basic", inplanes, planes, stride, shortcut)
+        bias = not batch_norm
+        self.conv1 = conv3x3(inplanes, planes, stride, bias=bias)
+        self.bn1 = _norm(planes, batch_norm)
+        self.relu1 = nn.ReLU()
+        self.conv2 = conv3x3(planes, planes, bias=bias)
+        self.bn2 = _norm(planes, batch_norm)
+        self.downsample = (
+            _downsample(inplanes, planes, stride, batch_norm) if shortcut == "projection" else None
+        )
+        self.relu2 = nn.ReLU()
+        self.residual = shortcut != "none"
+        self.stride = stride
+
+    def forward(self, x: Tensor) -> Tensor:
+        """(N, C_in, H, W) → (N, planes, ⌈H/stride⌉, ⌈W/stride⌉)."""
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu1(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))  # F(x), the residual branch
+        if self.residual:
+            out = out + identity  # the one line that makes a residual block
+        return self.relu2(out)
+
+
+class Bottleneck(nn.Module):
+    """1×1 (reduce) → 3×3 (stride here, as torchvision's "ResNet v1.5") → 1×1 (expand ×4), plus skip.
+
+    Shapes: x is (N, inplanes, H, W); the output is (N, 4·planes, ⌈H/stride⌉, ⌈W/stride⌉).
+    """
+
+    expansion: int = 4
+
+    def __init__(
+        self,
+        inplanes: int,
+        planes: int,
+        stride: int = 1,
+        *,
+        shortcut: Shortcut = "identity",
+        batch_norm: bool = True,
+    ) -> None:
+        super().__init__()
+        check_block_args("bottleneck", inplanes, planes, stride, shortcut)
+        bias = not batch_norm
+        out_channels = planes * self.expansion
+        self.conv1 = conv1x1(inplanes, planes, bias=bias)
+        self.bn1 = _norm(planes, batch_norm)
+        self.relu1 = nn.ReLU()
+        self.conv2 = conv3x3(planes, planes, stride, bias=bias)
+        self.bn2 = _norm(planes, batch_norm)
+        self.relu2 = nn.ReLU()
+        self.conv3 = conv1x1(planes, out_channels, bias=bias)
+        self.bn3 = _norm(out_channels, batch_norm)
+        self.downsample = (
+            _downsample(inplanes, out_channels, stride, batch_norm)
+            if shortcut == "projection"
+            else None
+        )
+        self.relu3 = nn.ReLU()
+        self.residual = shortcut != "none"
+        self.stride = stride
+
+    def forward(self, x: Tensor) -> Tensor:
+        """(N, C_in, H, W) → (N, 4·planes, ⌈H/stride⌉, ⌈W/stride⌉)."""
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu1(self.bn1(self.conv1(x)))
+        out = self.relu2(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))  # F(x), the residual branch
+        if self.residual:
+            out = out + identity  # the one line that makes a residual block
+        return self.relu3(out)
+
+
+def make_block(
+    block: BlockType,
+    inplanes: int,
+    planes: int,
+    stride: int = 1,
+    *,
+    shortcut: Shortcut = "identity",
+    batch_norm: bool = True,
+) -> BasicBlock | Bottleneck:
+    """Build one block by name; raises ``ValueError`` (with the fix) for invalid configurations."""
+    check_block_args(block, inplanes, planes, stride, shortcut)
+    cls = BasicBlock if block == "basic" else Bottleneck
+    return cls(inplanes, planes, stride, shortcut=shortcut, batch_norm=batch_norm)
+
+
+def block_parts(block: nn.Module) -> tuple[nn.Module, nn.Module | None, nn.Module]:
+    """(last BN of the branch, downsample or None, final ReLU) -- the hook points for F(x), x, sum."""
+    if isinstance(block, Bottleneck):
+        return block.bn3, block.downsample, block.relu3
+    if isinstance(block, BasicBlock):
+        return block.bn2, block.downsample, block.relu2
+    raise TypeError(f"{type(block).__name__} is not a residual block")
+
+
+def zero_init_last_bn(module: nn.Module) -> None:
+    """Set γ of each branch's last BN to 0 so every residual block starts as the identity (Goyal et al.)."""
+    for m in module.modules():
+        if isinstance(m, (BasicBlock, Bottleneck)):
+            last_bn, _, _ = block_parts(m)
+            if isinstance(last_bn, nn.BatchNorm2d):
+                nn.init.zeros_(last_bn.weight)
+
+
+def output_hw(height: int, width: int, stride: int) -> tuple[int, int]:
+    """Spatial size after a block: ⌈H/stride⌉ × ⌈W/stride⌉ (3×3 conv, padding 1)."""
+    return (height + stride - 1) // stride, (width + stride - 1) // stride
