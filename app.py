@@ -1,0 +1,13 @@
+"""ResNet Explainer — run ``python app.py`` and open http://127.0.0.1:7860.
+
+Binds to 127.0.0.1 unless GRADIO_SERVER_NAME says otherwise (0.0.0.0 for a classroom LAN); the port
+comes from GRADIO_SERVER_PORT (default 7860). No public share link is created.
+"""
+
+from explainer.ui.app import build_demo
+from explainer.ui.launch import launch_kwargs
+
+demo = build_demo()
+
+if __name__ == "__main__":
+    demo.queue(default_concurrency_limit=4).launch(**launch_kwargs())

@@ -1,0 +1,337 @@
+"""Trace a network layer by layer: output shape, parameters, multiply-adds, receptive field.
+
+PyTorch does the work: ``torch.fx.symbolic_trace`` turns the model into a graph in which the
+residual add and every activation are nodes of their own (hook-based tools such as torchinfo only
+see modules, so they miss the add); an ``fx.Interpreter`` propagates *meta* tensors -- shapes without
+data, so even ResNet-152 at 1024×1024 costs no memory -- while ``FlopCounterMode`` counts FLOPs per
+node. Only the receptive field is bookkeeping of our own (kernel, stride and dilation per layer).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import fx, nn
+from torch.utils.flop_counter import FlopCounterMode
+
+from explainer.blocks import BasicBlock, Bottleneck
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One node of the traced graph (batch dimension dropped from shapes)."""
+
+    name: str  # qualified module name, e.g. "layer1.0.conv1"; "layer1.0.add" for the residual add
+    op: str  # human description, e.g. "Conv2d 3×3, stride 2"
+    stage: str  # top-level group used by the collapsed view: "stem", "layer1", "fc", …
+    output_shape: tuple[int, ...]
+    params: int
+    macs: int  # multiply-accumulates (FLOPs / 2), batch 1
+    receptive_field: tuple[int, int] | None  # (h, w) in input pixels; None = the whole input
+    jump: tuple[int, int]  # stride from the input: distance in input pixels between neighbouring outputs
+
+    @property
+    def shape_text(self) -> str:
+        return "×".join(str(d) for d in self.output_shape)
+
+    @property
+    def rf_text(self) -> str:
+        if self.receptive_field is None:
+            return "whole input"
+        h, w = self.receptive_field
+        return f"{h}×{w}"
+
+    @property
+    def jump_text(self) -> str:
+        h, w = self.jump
+        return str(h) if h == w else f"{h}×{w}"
+
+
+@dataclass
+class TraceResult:
+    """All rows of a trace plus totals. ``rows`` are in execution order."""
+
+    rows: list[LayerRow]
+    input_shape: tuple[int, ...]  # (C, H, W)
+    total_params: int
+    total_macs: int
+    activation_bytes: int  # fp32 bytes of every node's output at batch 1 (what training keeps)
+    warnings: list[str] = field(default_factory=list)
+
+    COLUMNS: tuple[str, ...] = (
+        "layer", "operation", "output shape", "params", "MACs", "receptive field", "stride from input",
+    )
+
+    def stage_rows(self) -> list[LayerRow]:
+        """One row per top-level stage: the stage's last output, summed params and MACs."""
+        grouped: list[LayerRow] = []
+        for row in self.rows:
+            if grouped and grouped[-1].stage == row.stage:
+                last = grouped[-1]
+                grouped[-1] = LayerRow(
+                    row.stage, last.op if last.op.startswith("stage") else "stage",
+                    row.stage, row.output_shape, last.params + row.params, last.macs + row.macs,
+                    row.receptive_field, row.jump,
+                )
+            else:
+                grouped.append(LayerRow(row.stage, "stage", row.stage, row.output_shape, row.params,
+                                        row.macs, row.receptive_field, row.jump))
+        # A stage made of a single row keeps that row's own description.
+        singles = {r.stage: r for r in self.rows}
+        counts: dict[str, int] = {}
+        for r in self.rows:
+            counts[r.stage] = counts.get(r.stage, 0) + 1
+        return [singles[g.stage] if counts[g.stage] == 1 else g for g in grouped]
+
+    def table(self, *, collapsed: bool = False) -> list[list[Any]]:
+        """Rows for a table widget, in the order of ``COLUMNS``."""
+        rows = self.stage_rows() if collapsed else self.rows
+        return [[r.name, r.op, r.shape_text, r.params, r.macs, r.rf_text, r.jump_text] for r in rows]
+
+    def to_csv(self, *, collapsed: bool = False) -> str:
+        """The table as CSV text (header + rows + a totals line)."""
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(self.COLUMNS)
+        writer.writerows(self.table(collapsed=collapsed))
+        writer.writerow(["total", "", "", self.total_params, self.total_macs, "", ""])
+        return buf.getvalue()
+
+    def summary(self) -> str:
+        """One paragraph of totals for humans."""
+        c, h, w = self.input_shape
+        out = self.rows[-1].shape_text if self.rows else "?"
+        return (
+            f"Input {c}×{h}×{w} → output {out}. "
+            f"{self.total_params:,} parameters ({self.total_params * 4 / 1e6:.1f} MB in fp32), "
+            f"{format_count(self.total_macs)} multiply-adds per image, "
+            f"{self.activation_bytes / 1e6:.1f} MB of activations per image (fp32, every layer's output)."
+        )
+
+
+def format_count(n: int) -> str:
+    """1234567 → '1.23 M'."""
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.2f} {unit}"
+    return str(n)
+
+
+def _pair(v: Any) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+
+def describe_module(m: nn.Module) -> str:
+    """Short human description of a leaf module, e.g. 'Conv2d 3×3, stride 2'."""
+    name = type(m).__name__
+    if isinstance(m, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
+        kh, kw = _pair(m.kernel_size)
+        sh, sw = _pair(m.stride)
+        text = f"{name} {kh}×{kw}"
+        if (sh, sw) != (1, 1):
+            text += f", stride {sh if sh == sw else f'{sh}×{sw}'}"
+        if isinstance(m, nn.Conv2d):
+            text += f", {m.in_channels}→{m.out_channels} ch"
+            if m.groups != 1:
+                text += f", groups {m.groups}"
+        return text
+    if isinstance(m, nn.Linear):
+        return f"Linear {m.in_features}→{m.out_features}"
+    if isinstance(m, nn.BatchNorm2d):
+        return f"BatchNorm2d ({m.num_features} ch)"
+    if isinstance(m, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
+        return f"{name} → {m.output_size}"
+    if isinstance(m, nn.Dropout):
+        return f"Dropout p={m.p}"
+    return name
+
+
+_SHAPE_PRESERVING = (nn.BatchNorm2d, nn.BatchNorm1d, nn.ReLU, nn.Identity, nn.Dropout, nn.Sigmoid, nn.Tanh)
+
+
+class _TraceInterpreter(fx.Interpreter):
+    """Runs the graph on meta tensors, recording shape, FLOPs and receptive field per node."""
+
+    def __init__(self, gm: fx.GraphModule, counter: FlopCounterMode, stage_of: dict[str, str],
+                 root_type: type) -> None:
+        super().__init__(gm)
+        self.root_type = root_type
+        self.counter = counter
+        self.stage_of = stage_of
+        self.rows: list[LayerRow] = []
+        self.rf: dict[str, tuple[tuple[int, int] | None, tuple[int, int]]] = {}
+        self.input_hw: tuple[int, int] = (1, 1)
+        self.failed_node: fx.Node | None = None
+
+    def call_module(self, target: Any, args: Any, kwargs: Any) -> Any:
+        m = self.module.get_submodule(str(target))
+        if isinstance(m, _SHAPE_PRESERVING) and len(args) == 1 and not kwargs:
+            # Output shape = input shape and no multiply-adds (FlopCounterMode counts none for
+            # these either), so skip the call: it halves the time of a ResNet-152 trace.
+            return args[0]
+        return super().call_module(target, args, kwargs)
+
+    def run_node(self, n: fx.Node) -> Any:
+        before = self.counter.get_total_flops()
+        try:
+            result = super().run_node(n)
+        except Exception:
+            self.failed_node = n
+            raise
+        flops = self.counter.get_total_flops() - before
+        if n.op == "placeholder":
+            self.input_hw = tuple(result.shape[-2:]) if result.dim() >= 3 else (1, 1)  # type: ignore[assignment]
+            self.rf[n.name] = ((1, 1), (1, 1))
+            return result
+        if n.op == "output" or not isinstance(result, torch.Tensor):
+            return result
+        rf, jump = self._receptive_field(n, result)
+        self.rf[n.name] = (rf, jump)
+        name, op, params = self._describe(n)
+        self.rows.append(LayerRow(
+            name=name, op=op, stage=self._stage(n), output_shape=tuple(result.shape[1:]),
+            params=params, macs=int(flops // 2), receptive_field=rf, jump=jump,
+        ))
+        return result
+
+    # -- descriptions ---------------------------------------------------------------------------
+    def _describe(self, n: fx.Node) -> tuple[str, str, int]:
+        if n.op == "call_module":
+            m = self.module.get_submodule(str(n.target))
+            return str(n.target), describe_module(m), sum(p.numel() for p in m.parameters())
+        stack = n.meta.get("nn_module_stack") or {}
+        owner_name, owner_type = (list(stack.values())[-1] if stack else ("", None))
+        fn = getattr(n.target, "__name__", str(n.target))
+        if fn in ("add", "iadd", "add_") and owner_type is None and self.root_type in (BasicBlock, Bottleneck):
+            owner_type = self.root_type  # a block traced on its own: the add is in the root module
+        if fn in ("add", "iadd", "add_") and owner_type in (BasicBlock, Bottleneck):
+            return (f"{owner_name}.add" if owner_name else "add"), "add: F(x) + shortcut", 0
+        prefix = f"{owner_name}." if owner_name else ""
+        return f"{prefix}{n.name}", fn, 0
+
+    def _stage(self, n: fx.Node) -> str:
+        stack = n.meta.get("nn_module_stack") or {}
+        if stack:
+            top = list(stack.values())[0][0]
+        elif n.op == "call_module":
+            top = str(n.target).split(".")[0]
+        else:
+            top = n.name
+        return self.stage_of.get(top, top)
+
+    # -- receptive field --------------------------------------------------------------------------
+    def _receptive_field(self, n: fx.Node, result: torch.Tensor) -> tuple[tuple[int, int] | None, tuple[int, int]]:
+        inputs = [self.rf[a.name] for a in n.all_input_nodes if a.name in self.rf]
+        if not inputs:
+            return (1, 1), (1, 1)
+        if any(rf is None for rf, _ in inputs):
+            return None, max(j for _, j in inputs)
+        rf_in = max(rf for rf, _ in inputs if rf is not None)
+        j_in = max(j for _, j in inputs)
+        if n.op == "call_module":
+            m = self.module.get_submodule(str(n.target))
+            if isinstance(m, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
+                k, s = _pair(m.kernel_size), _pair(m.stride)
+                d = _pair(getattr(m, "dilation", 1))
+                rf = tuple(rf_in[i] + (k[i] - 1) * d[i] * j_in[i] for i in range(2))
+                return rf, (j_in[0] * s[0], j_in[1] * s[1])  # type: ignore[return-value]
+            if isinstance(m, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
+                if result.dim() == 4 and tuple(result.shape[-2:]) == (1, 1):
+                    return None, j_in  # global pooling: every output sees the whole input
+                return rf_in, j_in
+            if isinstance(m, nn.Linear):
+                return None, j_in
+        if result.dim() < 4 and n.op != "call_module":
+            # flatten & co.: spatial positions are merged; the next Linear sees them all
+            return rf_in, j_in
+        return rf_in, j_in
+
+
+def default_stage_map(model: nn.Module) -> dict[str, str]:
+    """Top-level names → display stage. ResNet's conv1/bn1/relu/maxpool form the "stem" (D2L's b1)."""
+    mapping: dict[str, str] = {}
+    names = {n for n, _ in model.named_children()}
+    if {"conv1", "bn1", "layer1"} <= names:
+        for n in ("conv1", "bn1", "relu", "maxpool"):
+            mapping[n] = "stem"
+        d2l = getattr(getattr(model, "spec", None), "stage_names", ())
+        if d2l:
+            mapping["conv1"] = mapping["bn1"] = mapping["relu"] = mapping["maxpool"] = "stem (b1)"
+            for i, label in enumerate(d2l, start=1):
+                mapping[f"layer{i}"] = f"layer{i} ({label})"
+    return mapping
+
+
+def trace_model(model: nn.Module, input_shape: tuple[int, int, int], *, gm: fx.GraphModule | None = None,
+                label: str = "this network") -> TraceResult:
+    """Trace ``model`` on a meta tensor of shape (1, C, H, W).
+
+    ``model`` should live on the meta device (``with torch.device("meta"): model = ...``) so that
+    nothing is allocated; a real model works too (it is moved to meta, a copy is not made).
+    Raises ``ValueError`` when a layer cannot run, e.g. the input is too small for its downsampling.
+    """
+    gm = gm if gm is not None else fx.symbolic_trace(model)
+    gm = gm.to("meta").eval()  # eval: BN uses running stats, so a batch of 1 at 1×1 is fine
+    counter = FlopCounterMode(display=False)
+    interp = _TraceInterpreter(gm, counter, default_stage_map(model), type(model))
+    x = torch.empty((1, *input_shape), device="meta")
+    try:
+        with counter:
+            interp.run(x)
+    except (RuntimeError, ValueError, IndexError) as err:
+        raise _too_small_error(interp, input_shape, label, err) from err
+    total_params = sum(p.numel() for p in model.parameters())
+    activation = sum(math.prod(r.output_shape) for r in interp.rows) * 4
+    result = TraceResult(interp.rows, tuple(input_shape), total_params,
+                         sum(r.macs for r in interp.rows), activation)
+    result.warnings.extend(_collapse_warnings(result))
+    return result
+
+
+def _too_small_error(interp: _TraceInterpreter, input_shape: tuple[int, int, int], label: str,
+                     err: Exception) -> ValueError:
+    c, h, w = input_shape
+    node = interp.failed_node
+    if node is None:
+        return ValueError(f"{label} cannot run on a {c}×{h}×{w} input: {err}")
+    where = str(node.target) if node.op == "call_module" else node.name
+    before = interp.rows[-1].shape_text if interp.rows else f"{c}×{h}×{w}"
+    what = ""
+    if node.op == "call_module":
+        what = f" ({describe_module(interp.module.get_submodule(str(node.target)))})"
+    if "channels" in str(err) or "size mismatch" in str(err) or "shape" in str(err).lower() and "small" not in str(err):
+        return ValueError(
+            f"{label} cannot run on a {c}×{h}×{w} input: layer '{where}'{what} received {before} "
+            f"and failed ({str(err).splitlines()[0]})."
+        )
+    return ValueError(
+        f"A {c}×{h}×{w} input is too small for {label}: at layer '{where}'{what} the feature map is "
+        f"already {before}, and this layer would shrink it below 1×1. Use a larger input."
+    )
+
+
+def _collapse_warnings(result: TraceResult) -> list[str]:
+    """Warn when downsampling shrinks the map to 1×1 while convolutions still follow.
+
+    Not an error -- the layers run -- but spatial layout is gone, which is rarely what you want.
+    """
+    spatial = [i for i, r in enumerate(result.rows) if len(r.output_shape) == 3]
+    for i in spatial:
+        row = result.rows[i]
+        if row.output_shape[1:] != (1, 1) or "Adaptive" in row.op:
+            continue
+        convs_after = [r for r in result.rows[i + 1:] if r.op.startswith("Conv2d")]
+        if convs_after:
+            _, h, w = result.input_shape
+            return [
+                f"The feature map is already 1×1 at '{row.name}' (stride {row.jump_text} from the "
+                f"{h}×{w} input), yet {len(convs_after)} convolution(s) follow: they see no spatial "
+                f"layout any more. This network downsamples more than a {h}×{w} input allows."
+            ]
+        break
+    return []

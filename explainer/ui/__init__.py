@@ -1,0 +1,1 @@
+"""The gradio layer: the only package that imports gradio. Each tab lives in its own module."""

@@ -1,0 +1,136 @@
+"""Tab "Blocks & shapes": configure one block, or pick a whole network, and watch the tensor."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from explainer.block_explorer import explore_block, rows_for_table
+from explainer.network_explorer import network_summary, trace_preset
+from explainer.presets import MAX_CLASSES, MAX_IN_CHANNELS, MAX_SIDE, PRESETS
+from explainer.trace import TraceResult
+from explainer.ui.common import as_int, ui_errors
+
+HEADERS = list(TraceResult.COLUMNS)
+
+INTRO = """
+Pick a block and watch what it does to a tensor — or pick a whole network and get the table D2L prints
+with `for layer in net: print(layer.__class__.__name__, 'output shape:', X.shape)`, but for *every*
+layer, including the residual **add** that hook-based tools (torchinfo) cannot see.
+"""
+
+HELP = {
+    "block": "basic: two 3×3 convs (ResNet-18/34). bottleneck: 1×1 squeeze → 3×3 → 1×1 expand ×4 (ResNet-50+).",
+    "shortcut": "identity: add x unchanged. projection: 1×1 conv + BN reshapes x first (D2L's use_1x1conv). "
+                "none: the plain twin, no add.",
+    "stride": "2 halves height and width (⌈H/2⌉); 1 keeps them.",
+    "out": "Channels the block outputs. A bottleneck's inner width is a quarter of this (expansion 4).",
+}
+
+
+def _ints(**values: Any) -> dict[str, int]:
+    limits = {"in_channels": ("Input channels", 1, MAX_IN_CHANNELS), "out_channels": ("Output channels", 1, MAX_IN_CHANNELS),
+              "height": ("Height", 1, MAX_SIDE), "width": ("Width", 1, MAX_SIDE),
+              "num_classes": ("Number of classes", 1, MAX_CLASSES), "stride": ("Stride", 1, 2)}
+    return {k: as_int(v, limits[k][0], lo=limits[k][1], hi=limits[k][2]) for k, v in values.items()}
+
+
+@ui_errors
+def block_shapes(block: str, shortcut: str, in_channels: float, out_channels: float, stride: float,
+                 batch_norm: bool, height: float, width: float) -> tuple[Any, Any, str, str]:
+    """API ``/block_shapes`` → (layer table, diagram, explanation, code)."""
+    v = _ints(in_channels=in_channels, out_channels=out_channels, stride=stride, height=height, width=width)
+    report = explore_block(str(block), str(shortcut), v["in_channels"], v["out_channels"], v["stride"],
+                           bool(batch_norm), v["height"], v["width"])
+    table = gr.Dataframe(value=rows_for_table(report), headers=HEADERS)
+    return table, report.diagram, report.explanation, report.code
+
+
+def _csv_file(name: str, trace: TraceResult) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_")
+    c, h, w = trace.input_shape
+    path = Path(tempfile.mkdtemp(prefix="shapes_")) / f"{slug}_{c}x{h}x{w}_layers.csv"
+    path.write_text(trace.to_csv(), encoding="utf-8")
+    return str(path)
+
+
+@ui_errors
+def network_shapes(preset: str, in_channels: float, height: float, width: float,
+                   num_classes: float) -> tuple[Any, str, Any, str]:
+    """API ``/network_shapes`` → (per-layer table, summary, stage-level table, CSV file)."""
+    if preset not in PRESETS:
+        raise ValueError(f"Unknown network {preset!r}. Choose one of: {', '.join(PRESETS)}.")
+    v = _ints(in_channels=in_channels, height=height, width=width, num_classes=num_classes)
+    trace = trace_preset(preset, v["in_channels"], v["height"], v["width"], v["num_classes"])
+    summary = network_summary(preset, trace)
+    return (gr.Dataframe(value=trace.table(), headers=HEADERS), summary,
+            gr.Dataframe(value=trace.table(collapsed=True), headers=HEADERS), _csv_file(preset, trace))
+
+
+def preset_defaults(preset: str) -> tuple[int, int, int, int]:
+    """The input a preset is usually shown with (channels, height, width, classes)."""
+    if preset not in PRESETS:
+        raise gr.Error(f"Unknown network {preset!r}.")
+    p = PRESETS[preset]
+    return p.in_channels, p.height, p.width, p.num_classes
+
+
+def build() -> None:
+    """Create the tab's components and events (call inside ``with gr.Tab(...)``)."""
+    gr.Markdown(INTRO)
+    with gr.Accordion("① One block", open=True):
+        with gr.Row():
+            with gr.Column(scale=1, min_width=280):
+                block = gr.Radio(["basic", "bottleneck"], value="basic", label="Block", info=HELP["block"])
+                shortcut = gr.Radio(["identity", "projection", "none"], value="projection", label="Shortcut",
+                                    info=HELP["shortcut"])
+                stride = gr.Radio([1, 2], value=2, label="Stride", info=HELP["stride"])
+                with gr.Row():
+                    in_ch = gr.Number(64, label="Input channels", precision=0, minimum=1, maximum=MAX_IN_CHANNELS)
+                    out_ch = gr.Number(128, label="Output channels", precision=0, minimum=1,
+                                       maximum=MAX_IN_CHANNELS, info=HELP["out"])
+                with gr.Row():
+                    height = gr.Number(56, label="Height", precision=0, minimum=1, maximum=MAX_SIDE)
+                    width = gr.Number(56, label="Width", precision=0, minimum=1, maximum=MAX_SIDE)
+                bn = gr.Checkbox(True, label="Batch normalization")
+            with gr.Column(scale=2):
+                explanation = gr.Markdown(elem_id="block-explanation")
+                diagram = gr.Plot(format="png", label="The block: main path, shortcut, and the add")
+        block_table = gr.Dataframe(headers=HEADERS, label="Every layer of the block", interactive=False,
+                                   elem_id="block-table")
+        code = gr.Code(language="python", label="This block in PyTorch (copy and run it)", interactive=False)
+    inputs = [block, shortcut, in_ch, out_ch, stride, bn, height, width]
+    gr.on(
+        triggers=[c.change for c in (block, shortcut, stride, bn)] + [c.submit for c in (in_ch, out_ch, height, width)]
+        + [c.blur for c in (in_ch, out_ch, height, width)],
+        fn=block_shapes, inputs=inputs, outputs=[block_table, diagram, explanation, code],
+        api_name="block_shapes", trigger_mode="always_last",
+    )
+
+    with gr.Accordion("② A whole network", open=True):
+        with gr.Row():
+            preset = gr.Dropdown(list(PRESETS), value="D2L ResNet-18", label="Network", scale=2)
+            n_in = gr.Number(1, label="Input channels", precision=0, minimum=1, maximum=MAX_IN_CHANNELS)
+            n_h = gr.Number(224, label="Height", precision=0, minimum=1, maximum=MAX_SIDE)
+            n_w = gr.Number(224, label="Width", precision=0, minimum=1, maximum=MAX_SIDE)
+            n_cls = gr.Number(10, label="Classes", precision=0, minimum=1, maximum=MAX_CLASSES)
+        with gr.Row():
+            go = gr.Button("Show shapes", variant="primary")
+            csv = gr.DownloadButton("Download CSV", value=None)
+        summary = gr.Markdown(elem_id="network-summary")
+        stage_table = gr.Dataframe(headers=HEADERS, label="Stage by stage (D2L's printout)", interactive=False,
+                                   elem_id="stage-table")
+        with gr.Accordion("Every layer", open=False):
+            net_table = gr.Dataframe(headers=HEADERS, label="Every layer", interactive=False, max_height=600)
+    net_inputs = [preset, n_in, n_h, n_w, n_cls]
+    net_outputs = [net_table, summary, stage_table, csv]
+    gr.on(triggers=[go.click] + [c.submit for c in (n_in, n_h, n_w, n_cls)], fn=network_shapes,
+          inputs=net_inputs, outputs=net_outputs, api_name="network_shapes")
+    # Choosing a network fills in its usual input, then traces it (internal events, not API).
+    preset.change(preset_defaults, inputs=preset, outputs=[n_in, n_h, n_w, n_cls],
+                  api_name="preset_defaults", api_visibility="private").then(
+        network_shapes, net_inputs, net_outputs, api_name="network_shapes_on_preset", api_visibility="private")

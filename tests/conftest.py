@@ -1,0 +1,36 @@
+"""Shared test setup: no analytics, deterministic torch, a helper to launch the app once."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+
+import pytest
+import torch
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+torch.manual_seed(0)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_client() -> Iterator[object]:
+    """The real app (``app.demo``) served on a free local port, and a gradio_client for it."""
+    from gradio_client import Client
+
+    import app
+
+    port = free_port()
+    app.demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True)
+    client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+    yield client
+    client.close()
+    app.demo.close()
