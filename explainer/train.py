@@ -162,6 +162,11 @@ def train(recipe: Recipe, *, out: Path, data_dir: str | None = None, resume: boo
     start_epoch, history, train_seconds, images_seen = 0, [], 0.0, 0
     if resume and state_path.is_file():
         state = torch.load(state_path, map_location="cpu", weights_only=True)
+        saved = json.loads(state.get("recipe", "{}"))
+        if saved and saved != asdict(recipe):
+            changed = sorted(k for k in saved if saved.get(k) != asdict(recipe).get(k))
+            raise ValueError(f"--resume continues an interrupted run with the same recipe, but {', '.join(changed)} "
+                             f"differ from {state_path}; use the original flags or start afresh without --resume.")
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
@@ -194,7 +199,7 @@ def train(recipe: Recipe, *, out: Path, data_dir: str | None = None, resume: boo
             loss.backward()
             optimizer.step()
             scheduler.step()
-            running_loss += float(loss) * len(y)
+            running_loss += float(loss.detach()) * len(y)
             running_correct += int((logits.argmax(1) == y).sum())
             running_n += len(y)
             bar.set_postfix(loss=f"{running_loss / running_n:.3f}", acc=f"{running_correct / running_n:.3f}",
@@ -213,7 +218,8 @@ def train(recipe: Recipe, *, out: Path, data_dir: str | None = None, resume: boo
             tmp = state_path.with_suffix(".partial")
             torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                         "scheduler": scheduler.state_dict(), "epoch": epoch + 1, "history": json.dumps(history),
-                        "train_seconds": train_seconds, "images_seen": images_seen}, tmp)
+                        "train_seconds": train_seconds, "images_seen": images_seen,
+                        "recipe": json.dumps(asdict(recipe))}, tmp)
             os.replace(tmp, state_path)  # atomic: a crash never leaves a half-written state
 
     card: dict[str, Any] = {}
