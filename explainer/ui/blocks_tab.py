@@ -82,13 +82,16 @@ def preset_defaults(preset: str) -> tuple[int, int, int, int]:
 def build() -> None:
     """Create the tab's components and events (call inside ``with gr.Tab(...)``)."""
     gr.Markdown(INTRO)
+    # The page opens already showing the default block and network (computed once, at build time).
+    first_table, first_diagram, first_text, first_code = block_shapes("basic", "projection", 64, 128, 2, True, 56, 56)
+    net_first = network_shapes("D2L ResNet-18", 1, 224, 224, 10)
     with gr.Accordion("① One block", open=True):
         with gr.Row():
             with gr.Column(scale=1, min_width=280):
                 block = gr.Radio(["basic", "bottleneck"], value="basic", label="Block", info=HELP["block"])
                 shortcut = gr.Radio(["identity", "projection", "none"], value="projection", label="Shortcut",
-                                    info=HELP["shortcut"])
-                stride = gr.Radio([1, 2], value=2, label="Stride", info=HELP["stride"])
+                                    info=HELP["shortcut"], elem_id="block-shortcut")
+                stride = gr.Radio([1, 2], value=2, label="Stride", info=HELP["stride"], elem_id="block-stride")
                 with gr.Row():
                     in_ch = gr.Number(64, label="Input channels", precision=0, minimum=1, maximum=MAX_IN_CHANNELS)
                     out_ch = gr.Number(128, label="Output channels", precision=0, minimum=1,
@@ -98,11 +101,12 @@ def build() -> None:
                     width = gr.Number(56, label="Width", precision=0, minimum=1, maximum=MAX_SIDE)
                 bn = gr.Checkbox(True, label="Batch normalization")
             with gr.Column(scale=2):
-                explanation = gr.Markdown(elem_id="block-explanation")
-                diagram = gr.Plot(format="png", label="The block: main path, shortcut, and the add")
-        block_table = gr.Dataframe(headers=HEADERS, label="Every layer of the block", interactive=False,
-                                   elem_id="block-table")
-        code = gr.Code(language="python", label="This block in PyTorch (copy and run it)", interactive=False)
+                explanation = gr.Markdown(first_text, elem_id="block-explanation")
+                diagram = gr.Plot(first_diagram, format="png", label="The block: main path, shortcut, and the add")
+        block_table = gr.Dataframe(first_table.value["data"], headers=HEADERS, label="Every layer of the block",
+                                   interactive=False, elem_id="block-table")
+        code = gr.Code(first_code, language="python", label="This block in PyTorch (copy and run it)",
+                       interactive=False)
     inputs = [block, shortcut, in_ch, out_ch, stride, bn, height, width]
     gr.on(
         triggers=[c.change for c in (block, shortcut, stride, bn)] + [c.submit for c in (in_ch, out_ch, height, width)]
@@ -120,12 +124,13 @@ def build() -> None:
             n_cls = gr.Number(10, label="Classes", precision=0, minimum=1, maximum=MAX_CLASSES)
         with gr.Row():
             go = gr.Button("Show shapes", variant="primary")
-            csv = gr.DownloadButton("Download CSV", value=None)
-        summary = gr.Markdown(elem_id="network-summary")
-        stage_table = gr.Dataframe(headers=HEADERS, label="Stage by stage (D2L's printout)", interactive=False,
-                                   elem_id="stage-table")
+            csv = gr.DownloadButton("Download CSV", value=net_first[3])
+        summary = gr.Markdown(net_first[1], elem_id="network-summary")
+        stage_table = gr.Dataframe(net_first[2].value["data"], headers=HEADERS, label="Stage by stage (D2L's printout)",
+                                   interactive=False, elem_id="stage-table")
         with gr.Accordion("Every layer", open=False):
-            net_table = gr.Dataframe(headers=HEADERS, label="Every layer", interactive=False, max_height=600)
+            net_table = gr.Dataframe(net_first[0].value["data"], headers=HEADERS, label="Every layer", interactive=False,
+                                     max_height=600)
     net_inputs = [preset, n_in, n_h, n_w, n_cls]
     net_outputs = [net_table, summary, stage_table, csv]
     gr.on(triggers=[go.click] + [c.submit for c in (n_in, n_h, n_w, n_cls)], fn=network_shapes,
