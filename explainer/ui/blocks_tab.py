@@ -46,8 +46,9 @@ def block_shapes(block: str, shortcut: str, in_channels: float, out_channels: fl
     v = _ints(in_channels=in_channels, out_channels=out_channels, stride=stride, height=height, width=width)
     report = explore_block(str(block), str(shortcut), v["in_channels"], v["out_channels"], v["stride"],
                            bool(batch_norm), v["height"], v["width"])
-    table = gr.Dataframe(value=rows_for_table(report), headers=HEADERS)
-    return table, report.diagram, report.explanation, report.code
+    # Plain rows, not a gr.Dataframe: creating a component here would also render it when this
+    # runs at build time (the tab opens with the default block already traced).
+    return rows_for_table(report), report.diagram, report.explanation, report.code
 
 
 def _csv_file(name: str, trace: TraceResult) -> str:
@@ -67,8 +68,7 @@ def network_shapes(preset: str, in_channels: float, height: float, width: float,
     v = _ints(in_channels=in_channels, height=height, width=width, num_classes=num_classes)
     trace = trace_preset(preset, v["in_channels"], v["height"], v["width"], v["num_classes"])
     summary = network_summary(preset, trace)
-    return (gr.Dataframe(value=trace.table(), headers=HEADERS), summary,
-            gr.Dataframe(value=trace.table(collapsed=True), headers=HEADERS), _csv_file(preset, trace))
+    return trace.table(), summary, trace.table(collapsed=True), _csv_file(preset, trace)
 
 
 def preset_defaults(preset: str) -> tuple[int, int, int, int]:
@@ -102,8 +102,9 @@ def build() -> None:
                 bn = gr.Checkbox(True, label="Batch normalization")
             with gr.Column(scale=2):
                 explanation = gr.Markdown(first_text, elem_id="block-explanation")
-                diagram = gr.Plot(first_diagram, format="png", label="The block: main path, shortcut, and the add")
-        block_table = gr.Dataframe(first_table.value["data"], headers=HEADERS, label="Every layer of the block",
+                diagram = gr.Plot(first_diagram, format="png", label="The block: main path, shortcut, and the add",
+                                  show_label=False)
+        block_table = gr.Dataframe(first_table, headers=HEADERS, label="Every layer of the block",
                                    interactive=False, elem_id="block-table")
         code = gr.Code(first_code, language="python", label="This block in PyTorch (copy and run it)",
                        interactive=False)
@@ -126,10 +127,10 @@ def build() -> None:
             go = gr.Button("Show shapes", variant="primary")
             csv = gr.DownloadButton("Download CSV", value=net_first[3])
         summary = gr.Markdown(net_first[1], elem_id="network-summary")
-        stage_table = gr.Dataframe(net_first[2].value["data"], headers=HEADERS, label="Stage by stage (D2L's printout)",
+        stage_table = gr.Dataframe(net_first[2], headers=HEADERS, label="Stage by stage (D2L's printout)",
                                    interactive=False, elem_id="stage-table")
         with gr.Accordion("Every layer", open=False):
-            net_table = gr.Dataframe(net_first[0].value["data"], headers=HEADERS, label="Every layer", interactive=False,
+            net_table = gr.Dataframe(net_first[0], headers=HEADERS, label="Every layer", interactive=False,
                                      max_height=600)
     net_inputs = [preset, n_in, n_h, n_w, n_cls]
     net_outputs = [net_table, summary, stage_table, csv]
