@@ -1,0 +1,1 @@
+"""Experiments whose results the app ships (each writes a JSON file under ``checkpoints/``)."""

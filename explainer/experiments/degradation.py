@@ -1,0 +1,411 @@
+"""He et al. Fig. 6 on Fashion-MNIST: ``python -m explainer.experiments.degradation``.
+
+Trains Plain-20, Plain-56, ResNet-20 and ResNet-56 (``--with-110`` adds the 110-layer pair) with
+ONE shared recipe and writes ``checkpoints/degradation.json``: a top-level ``runs`` list whose
+entries hold the per-epoch curves ``train_loss``, ``train_error``, ``test_error`` (x axis
+``epoch``), per-layer gradient norms, the recipe, the wall time and the command. It also saves
+the trained Plain-20 and ResNet-20 weights (fp16 safetensors, ≈ 0.5 MB each) for the lesion study.
+
+The recipe, and why:
+
+* a fixed, seeded subset of the training set (``--train-subset``, default 10 000 images, class
+  balance left to chance) trained for many epochs: the question is which nets can *fit* their
+  training data, and on 2 CPU cores the paper's ~160 epochs of 50k images are out of reach -- a
+  calibration run on the full 60k for 3 epochs showed the degradation (Plain-56 ≫ Plain-20) but
+  ResNet-56 had not yet caught up with ResNet-20;
+* He et al.'s optimizer: SGD, momentum 0.9, weight decay 1e-4, batch 128, peak lr 0.1, reached by a
+  linear warm-up over the first epoch (the paper warms up its 110-layer net), then cosine decay;
+* no augmentation (we measure optimization, not generalization), bf16 autocast + channels_last
+  (≈ 2× faster on this CPU), a fixed seed per net; every net sees the same batches in the same order.
+
+"Training error" is reported two ways, both stored: the running mean over each epoch in training
+mode (what He et al. plot), and, at the end, the error of the final model in eval mode on the whole
+training subset. Test error is the eval-mode error on the full 10 000-image test split after
+every epoch.
+
+``--jobs 2`` trains two nets at a time, one thread each (these 16–64-channel convs scale poorly
+across threads, so two single-threaded processes finish sooner than one two-threaded one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shlex
+import sys
+import time
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from explainer.checkpoint import CHECKPOINT_DIR, save_weights
+from explainer.data import Split, load_split, read_split_files, to_model_input
+from explainer.resnet import build_resnet, cifar_spec
+
+RESULTS_PATH = CHECKPOINT_DIR / "degradation.json"
+PLAIN20_WEIGHTS = CHECKPOINT_DIR / "plain20_fashion_mnist.safetensors"
+RESNET20_WEIGHTS = CHECKPOINT_DIR / "resnet20_fashion_mnist.safetensors"
+COMMAND = "python -m explainer.experiments.degradation"
+REGENERATE = f"Regenerate it with `{COMMAND}` (about 45 minutes on 2 cores)."
+IMAGE_SIZE = 28
+
+
+@dataclass
+class Recipe:
+    """The one recipe all nets share (stored in every run of the JSON)."""
+
+    train_subset: int = 10000  # fixed seeded subset of the 60k training images
+    epochs: int = 24
+    batch_size: int = 128  # He et al. §4.2
+    lr: float = 0.1  # peak learning rate, He et al. §4.2
+    momentum: float = 0.9
+    weight_decay: float = 1e-4  # He et al. §4.2 (on conv/fc weights only, not BN or biases)
+    warmup_epochs: float = 1.0  # linear warm-up from lr/10: the paper warms up its deepest net
+    schedule: str = "linear warm-up, then cosine decay to 0"
+    augmentation: str = "none"
+    bf16: bool = True  # bf16 autocast + channels_last on the CPU
+    seed: int = 0  # subset, batch order and init
+    grad_every: int = 10  # record per-layer gradient norms every N steps (mean per epoch)
+
+
+def train_subset(train: Split, n: int, seed: int) -> Split:
+    """The first ``n`` images of a seeded permutation of the training set (no selection by content)."""
+    if not 1 <= n <= len(train):
+        raise ValueError(f"The training subset must hold between 1 and {len(train)} images, got {n}.")
+    g = torch.Generator().manual_seed(seed)
+    idx = torch.randperm(len(train), generator=g)[:n].sort().values
+    return Split(train.images[idx], train.labels[idx])
+
+
+def weighted_layer_names(model: nn.Module) -> list[str]:
+    """Names of the depth-counting conv/fc layers (projections excluded), forward order."""
+    return [n for n, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear)) and ".downsample" not in n]
+
+
+@torch.no_grad()
+def error_rate(model: nn.Module, split: Split, *, bf16: bool, batch_size: int = 1000) -> tuple[float, float]:
+    """(error, mean cross-entropy) of ``model`` in eval mode on a whole split."""
+    model.eval()
+    wrong, loss_sum = 0, 0.0
+    ctx = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else nullcontext()
+    for start in range(0, len(split), batch_size):
+        x = to_model_input(split.images[start : start + batch_size], IMAGE_SIZE).contiguous(memory_format=torch.channels_last)
+        y = split.labels[start : start + batch_size]
+        with ctx:
+            logits = model(x).float()
+        wrong += int((logits.argmax(1) != y).sum())
+        loss_sum += float(F.cross_entropy(logits, y, reduction="sum"))
+    return wrong / len(split), loss_sum / len(split)
+
+
+def lr_at(step: int, total: int, warmup: int, recipe: Recipe) -> float:
+    """Learning rate of step ``step`` (0-based): linear warm-up from lr/10, then cosine to 0."""
+    if step < warmup:
+        return recipe.lr * (0.1 + 0.9 * step / warmup)
+    progress = (step - warmup) / max(1, total - warmup)
+    return recipe.lr * 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+def run_name(depth: int, residual: bool) -> str:
+    return f"{'ResNet' if residual else 'Plain'}-{depth}"
+
+
+def train_one(depth: int, residual: bool, recipe: Recipe, train: Split, test: Split, *,
+              max_steps: int | None = None, log: bool = True) -> tuple[dict[str, Any], nn.Module]:
+    """Train one net with ``recipe``; returns (run dict for the JSON, trained model).
+
+    ``max_steps`` stops early (timing and tests); the run then records ``"truncated": true``.
+    """
+    name = run_name(depth, residual)
+    torch.manual_seed(recipe.seed)
+    model = build_resnet(cifar_spec(depth, residual=residual, batch_norm=True, in_channels=1, num_classes=10))
+    model = model.to(memory_format=torch.channels_last)
+    decay = [p for p in model.parameters() if p.dim() > 1]
+    no_decay = [p for p in model.parameters() if p.dim() <= 1]
+    opt = torch.optim.SGD(
+        [{"params": decay, "weight_decay": recipe.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=recipe.lr, momentum=recipe.momentum,
+    )
+    steps_per_epoch = len(train) // recipe.batch_size
+    if steps_per_epoch == 0:
+        raise ValueError(f"The training subset ({len(train)} images) is smaller than one batch ({recipe.batch_size}).")
+    total = steps_per_epoch * recipe.epochs
+    warmup = max(1, round(recipe.warmup_epochs * steps_per_epoch))
+    layers = [(n, m) for n, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear)) and ".downsample" not in n]
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16) if recipe.bf16 else nullcontext()
+    curves: dict[str, list[Any]] = {k: [] for k in ("x", "train_loss", "train_error", "test_error", "test_loss", "lr", "grad_norms")}
+    t_start, step = time.perf_counter(), 0
+    truncated = False
+    for epoch in range(recipe.epochs):
+        model.train()
+        # Same order for every net: the permutation depends on the seed and the epoch only.
+        perm = torch.randperm(len(train), generator=torch.Generator().manual_seed(recipe.seed * 1000 + epoch))
+        loss_sum, wrong, seen = 0.0, 0, 0
+        gsum, gcount = torch.zeros(len(layers), dtype=torch.float64), 0
+        for i in range(steps_per_epoch):
+            idx = perm[i * recipe.batch_size : (i + 1) * recipe.batch_size]
+            x = to_model_input(train.images[idx], IMAGE_SIZE).contiguous(memory_format=torch.channels_last)
+            y = train.labels[idx]
+            for group in opt.param_groups:
+                group["lr"] = lr_at(step, total, warmup, recipe)
+            with autocast:
+                logits = model(x)
+            loss = F.cross_entropy(logits.float(), y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            if step % recipe.grad_every == 0:
+                gsum += torch.tensor([float(m.weight.grad.norm()) for _, m in layers], dtype=torch.float64)
+                gcount += 1
+            opt.step()
+            loss_sum += float(loss.detach()) * len(y)
+            wrong += int((logits.detach().argmax(1) != y).sum())
+            seen += len(y)
+            step += 1
+            if not math.isfinite(float(loss.detach())):
+                raise RuntimeError(f"{name}: the loss became {float(loss)} at step {step}; the recipe diverged.")
+            if max_steps is not None and step >= max_steps:
+                truncated = True
+                break
+        test_err, test_loss = error_rate(model, test, bf16=recipe.bf16)
+        curves["x"].append(epoch + 1 if not truncated else round(epoch + seen / (steps_per_epoch * recipe.batch_size), 4))
+        curves["train_loss"].append(round(loss_sum / seen, 5))
+        curves["train_error"].append(round(wrong / seen, 5))
+        curves["test_error"].append(round(test_err, 5))
+        curves["test_loss"].append(round(test_loss, 5))
+        curves["lr"].append(round(opt.param_groups[0]["lr"], 6))
+        curves["grad_norms"].append([round(float(v), 6) for v in (gsum / max(1, gcount))])
+        elapsed = time.perf_counter() - t_start
+        if log:
+            eta = elapsed / (epoch + 1) * (recipe.epochs - epoch - 1)
+            print(f"{name} epoch {epoch + 1}/{recipe.epochs}: train loss {loss_sum / seen:.4f}, "
+                  f"train err {wrong / seen:.2%}, test err {test_err:.2%}, {elapsed:.0f} s (ETA {eta:.0f} s)", flush=True)
+        if truncated:
+            break
+    final_train_error, final_train_loss = error_rate(model, train, bf16=recipe.bf16)
+    wall = time.perf_counter() - t_start
+    run = {
+        "name": name,
+        "depth": depth,
+        "residual": residual,
+        "batch_norm": True,
+        "recipe": asdict(recipe),
+        "x_axis": "epoch",
+        **{k: curves[k] for k in ("x", "train_loss", "train_error", "test_error", "test_loss", "lr")},
+        "grad_norm_layers": [n for n, _ in layers],
+        "grad_norms": curves["grad_norms"],  # per epoch: mean ‖∂L/∂W‖ per layer (every grad_every steps)
+        "final": {
+            "train_error_eval": round(final_train_error, 5),  # final model, eval mode, whole training subset
+            "train_loss_eval": round(final_train_loss, 5),
+            "train_error_last_epoch": curves["train_error"][-1],  # running mean over the last epoch
+            "test_error": curves["test_error"][-1],
+        },
+        "steps": step,
+        "truncated": truncated,
+        "wall_time_seconds": round(wall, 1),
+        "threads": torch.get_num_threads(),
+        "command": "",
+    }
+    return run, model
+
+
+def _load_data(data_dir: str | None, tiny_data: bool) -> tuple[Split, Split]:
+    if tiny_data:
+        return (read_split_files(Path(data_dir), "train", strict_count=False),
+                read_split_files(Path(data_dir), "test", strict_count=False))
+    return load_split("train", data_dir), load_split("test", data_dir)
+
+
+def _worker(job: tuple[int, bool, dict[str, Any], str | None, bool, int | None, int, str]) -> dict[str, Any]:
+    depth, residual, recipe_dict, data_dir, tiny_data, max_steps, threads, weights_dir = job
+    torch.set_num_threads(threads)
+    recipe = Recipe(**recipe_dict)
+    train, test = _load_data(data_dir, tiny_data)
+    train = train_subset(train, min(recipe.train_subset, len(train)), recipe.seed)
+    run, model = train_one(depth, residual, recipe, train, test, max_steps=max_steps)
+    if depth == 20 and weights_dir:
+        path = Path(weights_dir) / (PLAIN20_WEIGHTS.name if not residual else RESNET20_WEIGHTS.name)
+        save_weights(model, path, metadata={"name": run["name"], "recipe": json.dumps(asdict(recipe))})
+    return run
+
+
+def run_experiment(recipe: Recipe, *, depths: tuple[int, ...] = (20, 56), jobs: int = 1, out: Path = RESULTS_PATH,
+                   weights_dir: Path | None = CHECKPOINT_DIR, data_dir: str | None = None, tiny_data: bool = False,
+                   max_steps: int | None = None, command: str = COMMAND) -> dict[str, Any]:
+    """Train every (depth, plain/residual) net and write the results JSON; returns its content."""
+    # Longest first, so two parallel workers finish at about the same time.
+    plan = [(d, r) for d in sorted(depths, reverse=True) for r in (False, True)]
+    threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else torch.get_num_threads()
+    job_args = [(d, r, asdict(recipe), data_dir, tiny_data, max_steps, threads, str(weights_dir) if weights_dir else "")
+                for d, r in plan]
+    t0 = time.perf_counter()
+    if jobs > 1:
+        import multiprocessing as mp
+
+        # Import the worker by its package name: under ``python -m`` this module is ``__main__``,
+        # and a function pickled by its qualified package name is what spawned workers can find.
+        from explainer.experiments import degradation as this_module
+
+        with mp.get_context("spawn").Pool(jobs) as pool:
+            runs = pool.map(this_module._worker, job_args, chunksize=1)
+    else:
+        runs = [_worker(a) for a in job_args]
+    order = {run_name(d, r): i for i, (d, r) in enumerate((d, r) for r in (False, True) for d in sorted(depths))}
+    runs.sort(key=lambda r: order[r["name"]])
+    for run in runs:
+        run["command"] = command
+    outcome = check_outcome(runs)
+    result = {
+        "description": "He et al. 2015 Fig. 6 on Fashion-MNIST: plain vs residual nets, one shared recipe.",
+        "x_axis": "epoch",
+        "train_error_definition": (
+            "train_error: running mean over each epoch in training mode (as He et al. plot it); "
+            "final.train_error_eval: the final model in eval mode on the whole training subset."
+        ),
+        "test_error_definition": "eval-mode error on the full 10 000-image Fashion-MNIST test split after each epoch",
+        "total_wall_time_seconds": round(time.perf_counter() - t0, 1),
+        "jobs": jobs,
+        "torch": torch.__version__,
+        "outcome": outcome,
+        "runs": runs,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".partial")
+    tmp.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, out)
+    return result
+
+
+def check_outcome(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """He et al. Fig. 6's claims, checked on the final training error (both definitions).
+
+    Plain-56 > Plain-20; ResNet-56 < Plain-56; ResNet-56 ≤ ResNet-20. Empty if a net is missing.
+    """
+    by_name = {r["name"]: r for r in runs}
+    if not all(n in by_name for n in ("Plain-20", "Plain-56", "ResNet-20", "ResNet-56")):
+        return {}
+    out: dict[str, Any] = {}
+    for label, get in (("eval_mode_whole_subset", lambda r: r["final"]["train_error_eval"]),
+                       ("running_mean_last_epoch", lambda r: r["train_error"][-1])):
+        p20, p56, r20, r56 = (get(by_name[n]) for n in ("Plain-20", "Plain-56", "ResNet-20", "ResNet-56"))
+        out[label] = {
+            "plain56_above_plain20": p56 > p20,
+            "resnet56_below_plain56": r56 < p56,
+            "resnet56_not_above_resnet20": r56 <= r20,
+        }
+    return out
+
+
+# ----------------------------------------------------------------------------- loading the shipped results
+
+_CURVES = ("train_loss", "train_error", "test_error")
+
+
+def validate_results(data: Any, source: str = "degradation results") -> dict[str, Any]:
+    """Check the structure of a results dict; ``ValueError`` naming the first problem found."""
+    def bad(msg: str) -> ValueError:
+        return ValueError(f"{source} is malformed: {msg}. {REGENERATE}")
+
+    if not isinstance(data, dict):
+        raise bad(f"the top level must be an object, not {type(data).__name__}")
+    runs = data.get("runs")
+    if not isinstance(runs, list) or not runs:
+        raise bad("it needs a non-empty top-level \"runs\" list")
+    for i, run in enumerate(runs, start=1):
+        if not isinstance(run, dict):
+            raise bad(f"run {i} is not an object")
+        label = f"run {i} ({run.get('name', '?')!s})"
+        for key, kind in (("name", str), ("x_axis", str), ("command", str), ("recipe", dict)):
+            if not isinstance(run.get(key), kind):
+                raise bad(f"{label} has no {kind.__name__} field \"{key}\"")
+        for key in ("residual", "batch_norm"):
+            if not isinstance(run.get(key), bool):
+                raise bad(f"{label} needs a true/false field \"{key}\"")
+        depth = run.get("depth")
+        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
+            raise bad(f"{label} needs a positive integer \"depth\"")
+        wall = run.get("wall_time_seconds")
+        if isinstance(wall, bool) or not isinstance(wall, (int, float)) or wall < 0:
+            raise bad(f"{label} needs a non-negative number \"wall_time_seconds\"")
+        xs = run.get("x")
+        if not isinstance(xs, list) or not xs or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in xs):
+            raise bad(f"{label} needs a non-empty list of numbers \"x\" (the {run.get('x_axis')} of each point)")
+        for key in _CURVES:
+            values = run.get(key)
+            if not isinstance(values, list):
+                raise bad(f"{label} has no list \"{key}\"")
+            if len(values) != len(xs):
+                raise bad(f"{label} has {len(values)} \"{key}\" values but {len(xs)} x values")
+            for v in values:
+                if v is None and key == "test_error":
+                    continue
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                    raise bad(f"{label}: \"{key}\" holds {v!r}, not a finite number")
+                if key != "train_loss" and not 0.0 <= v <= 1.0:
+                    raise bad(f"{label}: \"{key}\" holds {v}, but errors are fractions between 0 and 1")
+    return data
+
+
+def load_degradation_results(path: Path | str = RESULTS_PATH) -> dict[str, Any]:
+    """Read and validate the shipped ``degradation.json``; ``ValueError`` with a clear sentence otherwise."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path} is missing. {REGENERATE}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path} is not valid JSON ({err}). {REGENERATE}") from err
+    return validate_results(data, str(path))
+
+
+def summarize(results: dict[str, Any]) -> list[list[Any]]:
+    """Rows [name, final train error (eval) %, last-epoch running train error %, final test error %, wall time s]."""
+    rows = []
+    for run in results["runs"]:
+        final = run.get("final", {})
+        te = final.get("train_error_eval")
+        rows.append([
+            run["name"],
+            None if te is None else round(100 * te, 2),
+            round(100 * run["train_error"][-1], 2),
+            None if run["test_error"][-1] is None else round(100 * run["test_error"][-1], 2),
+            run["wall_time_seconds"],
+        ])
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    defaults = Recipe()
+    parser.add_argument("--train-subset", type=int, default=defaults.train_subset)
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--lr", type=float, default=defaults.lr)
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--with-110", action="store_true", help="also train Plain-110 and ResNet-110 (≈ 2× the time)")
+    parser.add_argument("--jobs", type=int, default=2, help="nets trained in parallel (one thread each when > 1)")
+    parser.add_argument("--out", type=Path, default=RESULTS_PATH)
+    parser.add_argument("--weights-dir", type=Path, default=CHECKPOINT_DIR)
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--max-steps", type=int, default=None, help="stop each net after N steps (timing runs)")
+    parser.add_argument("--fp32", action="store_true", help="no bf16 autocast")
+    args = parser.parse_args(argv)
+    recipe = Recipe(train_subset=args.train_subset, epochs=args.epochs, lr=args.lr, seed=args.seed, bf16=not args.fp32)
+    depths = (20, 56, 110) if args.with_110 else (20, 56)
+    command = "python -m explainer.experiments.degradation" + (" " + shlex.join(argv if argv is not None else sys.argv[1:])).rstrip()
+    result = run_experiment(recipe, depths=depths, jobs=args.jobs, out=args.out, weights_dir=args.weights_dir,
+                            data_dir=args.data_dir, max_steps=args.max_steps, command=command)
+    print(f"wrote {args.out} in {result['total_wall_time_seconds']:.0f} s")
+    for row in summarize(result):
+        print("{:>10}: final train error (eval) {}%, last-epoch running {}%, test {}%, {} s".format(*row))
+    for label, checks in result["outcome"].items():
+        print(f"He et al. Fig. 6 outcome ({label}): " + ", ".join(f"{k}={v}" for k, v in checks.items()))
+
+
+if __name__ == "__main__":
+    main()

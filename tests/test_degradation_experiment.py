@@ -1,0 +1,127 @@
+"""Tests of explainer.experiments.degradation: tiny training runs and the JSON loader."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from explainer.data import FILES, Split, write_idx
+from explainer.experiments import degradation as exp
+
+
+def _split(n: int, seed: int) -> Split:
+    g = torch.Generator().manual_seed(seed)
+    return Split(torch.randint(0, 256, (n, 28, 28), dtype=torch.uint8, generator=g),
+                 torch.randint(0, 10, (n,), generator=g))
+
+
+def _valid() -> dict:
+    run = {
+        "name": "Plain-20", "depth": 20, "residual": False, "batch_norm": True, "recipe": {"epochs": 2},
+        "x_axis": "epoch", "x": [1, 2], "train_loss": [1.2, 0.8], "train_error": [0.4, 0.3],
+        "test_error": [0.45, 0.35], "wall_time_seconds": 12.5, "command": exp.COMMAND,
+    }
+    return {"runs": [run, {**copy.deepcopy(run), "name": "ResNet-20", "residual": True}]}
+
+
+def _write(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "degradation.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_loader_accepts_a_valid_file(tmp_path: Path) -> None:
+    data = exp.load_degradation_results(_write(tmp_path, _valid()))
+    assert [r["name"] for r in data["runs"]] == ["Plain-20", "ResNet-20"]
+
+
+def _mutate(path: str, value: object) -> dict:
+    data = _valid()
+    target = data
+    keys = path.split(".")
+    for k in keys[:-1]:
+        target = target[int(k)] if k.isdigit() else target[k]
+    if value is KeyError:
+        del target[keys[-1]]
+    else:
+        target[keys[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([1, 2], "top level must be an object"),
+        ({"runs": []}, "non-empty top-level \"runs\""),
+        (_mutate("runs.0.name", KeyError), "run 1 .* \"name\""),
+        (_mutate("runs.1.residual", "yes"), "run 2 \\(ResNet-20\\) needs a true/false field \"residual\""),
+        (_mutate("runs.0.depth", -3), "positive integer \"depth\""),
+        (_mutate("runs.0.train_error", [0.4]), "1 \"train_error\" values but 2 x values"),
+        (_mutate("runs.0.test_error", [0.4, 1.7]), "fractions between 0 and 1"),
+        (_mutate("runs.0.train_loss", [1.0, "nan"]), "not a finite number"),
+        (_mutate("runs.0.wall_time_seconds", None), "wall_time_seconds"),
+        (_mutate("runs.0.x", []), "non-empty list of numbers \"x\""),
+    ],
+)
+def test_loader_rejects_malformed_files(tmp_path: Path, data: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as info:
+        exp.load_degradation_results(_write(tmp_path, data))
+    assert "python -m explainer.experiments.degradation" in str(info.value)  # says how to fix it
+
+
+def test_loader_rejects_missing_and_non_json(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="missing"):
+        exp.load_degradation_results(tmp_path / "nope.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{runs: oops", encoding="utf-8")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        exp.load_degradation_results(bad)
+
+
+def test_train_subset_is_seeded_and_content_blind() -> None:
+    train = _split(100, 0)
+    a, b = exp.train_subset(train, 30, 5), exp.train_subset(train, 30, 5)
+    assert torch.equal(a.images, b.images) and len(a) == 30
+    assert not torch.equal(a.images, exp.train_subset(train, 30, 6).images)
+    with pytest.raises(ValueError, match="subset"):
+        exp.train_subset(train, 0, 0)
+
+
+def test_lr_schedule_warms_up_then_decays() -> None:
+    r = exp.Recipe(lr=0.1)
+    lrs = [exp.lr_at(s, 100, 10, r) for s in range(100)]
+    assert lrs[0] == pytest.approx(0.01) and max(lrs) == pytest.approx(0.1)
+    assert np.all(np.diff(lrs[10:]) <= 0) and lrs[-1] < 1e-3
+
+
+def test_train_one_produces_a_valid_run() -> None:
+    torch.set_num_threads(1)
+    recipe = exp.Recipe(train_subset=64, epochs=2, batch_size=16, bf16=False, grad_every=1)
+    run, model = exp.train_one(8, True, recipe, _split(64, 0), _split(32, 1), log=False)
+    assert run["x"] == [1, 2] and len(run["train_error"]) == len(run["test_error"]) == 2
+    assert len(run["grad_norms"]) == 2 and len(run["grad_norms"][0]) == len(run["grad_norm_layers"]) == 8
+    assert 0.0 <= run["final"]["train_error_eval"] <= 1.0 and run["steps"] == 8
+    run["command"] = exp.COMMAND
+    exp.validate_results({"runs": [run]})
+
+
+def test_run_experiment_end_to_end_on_tiny_idx_files(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for split, n in (("train", 64), ("test", 32)):
+        s = _split(n, 3)
+        images_stem, labels_stem, _ = FILES[split]
+        write_idx(data_dir / f"{images_stem}.gz", s.images.numpy())
+        write_idx(data_dir / f"{labels_stem}.gz", s.labels.numpy().astype(np.uint8))
+    out = tmp_path / "out.json"
+    recipe = exp.Recipe(train_subset=64, epochs=1, batch_size=16, bf16=False)
+    exp.run_experiment(recipe, depths=(8,), jobs=1, out=out, weights_dir=None, data_dir=str(data_dir),
+                       tiny_data=True, max_steps=2, command="test")
+    data = exp.load_degradation_results(out)
+    assert [r["name"] for r in data["runs"]] == ["Plain-8", "ResNet-8"]
+    assert all(r["truncated"] and r["steps"] == 2 and r["command"] == "test" for r in data["runs"])
