@@ -93,12 +93,12 @@ def build() -> None:
                                     info=HELP["shortcut"], elem_id="block-shortcut")
                 stride = gr.Radio([1, 2], value=2, label="Stride", info=HELP["stride"], elem_id="block-stride")
                 with gr.Row():
-                    in_ch = gr.Number(64, label="Input channels", precision=0, minimum=1, maximum=MAX_IN_CHANNELS)
-                    out_ch = gr.Number(128, label="Output channels", precision=0, minimum=1,
+                    in_ch = gr.Number(64, label="Input channels", step=1, minimum=1, maximum=MAX_IN_CHANNELS)
+                    out_ch = gr.Number(128, label="Output channels", step=1, minimum=1,
                                        maximum=MAX_IN_CHANNELS, info=HELP["out"])
                 with gr.Row():
-                    height = gr.Number(56, label="Height", precision=0, minimum=1, maximum=MAX_SIDE)
-                    width = gr.Number(56, label="Width", precision=0, minimum=1, maximum=MAX_SIDE)
+                    height = gr.Number(56, label="Height", step=1, minimum=1, maximum=MAX_SIDE)
+                    width = gr.Number(56, label="Width", step=1, minimum=1, maximum=MAX_SIDE)
                 bn = gr.Checkbox(True, label="Batch normalization")
             with gr.Column(scale=2):
                 explanation = gr.Markdown(first_text, elem_id="block-explanation")
@@ -119,10 +119,10 @@ def build() -> None:
     with gr.Accordion("② A whole network", open=True):
         with gr.Row():
             preset = gr.Dropdown(list(PRESETS), value="D2L ResNet-18", label="Network", scale=2)
-            n_in = gr.Number(1, label="Input channels", precision=0, minimum=1, maximum=MAX_IN_CHANNELS)
-            n_h = gr.Number(224, label="Height", precision=0, minimum=1, maximum=MAX_SIDE)
-            n_w = gr.Number(224, label="Width", precision=0, minimum=1, maximum=MAX_SIDE)
-            n_cls = gr.Number(10, label="Classes", precision=0, minimum=1, maximum=MAX_CLASSES)
+            n_in = gr.Number(1, label="Input channels", step=1, minimum=1, maximum=MAX_IN_CHANNELS)
+            n_h = gr.Number(224, label="Height", step=1, minimum=1, maximum=MAX_SIDE)
+            n_w = gr.Number(224, label="Width", step=1, minimum=1, maximum=MAX_SIDE)
+            n_cls = gr.Number(10, label="Classes", step=1, minimum=1, maximum=MAX_CLASSES)
         with gr.Row():
             go = gr.Button("Show shapes", variant="primary")
             csv = gr.DownloadButton("Download CSV", value=net_first[3])
