@@ -1,0 +1,330 @@
+"""Look inside a trained ResNet: predictions, feature maps, and each block's branch F(x) vs shortcut x.
+
+Everything is read with forward hooks on the model's own modules (no copy of the forward pass):
+
+* ``"stem"`` -- conv1 → bn1 → relu → maxpool (D2L's b1); ``"layerK"`` -- a stage's output;
+* ``"layerK.i"`` -- a residual block's output, i.e. relu(F(x) + shortcut);
+* ``"layerK.i: branch F(x)"`` -- the output of the branch's last BN, *before* the add;
+* ``"layerK.i: shortcut"`` -- what is added: x itself, or its 1×1 projection (``downsample``);
+* ``"layerK.i: sum (before ReLU)"`` -- F(x) + shortcut, the input of the block's final ReLU.
+
+Figures are ``matplotlib.figure.Figure`` objects built without pyplot (thread safety in the app).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from matplotlib import colormaps
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image, ImageDraw, ImageFont
+from torch import Tensor, nn
+
+from explainer.blocks import block_parts
+from explainer.data import CLASS_NAMES
+from explainer.resnet import residual_blocks
+
+BRANCH = "branch F(x)"
+SHORTCUT = "shortcut"
+SUM = "sum (before ReLU)"
+BLOCK_PARTS: tuple[str, ...] = (BRANCH, SHORTCUT, SUM)
+SEP = ": "
+Scale = Literal["shared", "per-map"]
+
+
+def _check_input(model: nn.Module, x: Tensor) -> None:
+    if not isinstance(x, Tensor) or x.dim() != 4 or x.shape[0] != 1:
+        raise ValueError(f"Expected one image as a (1, C, H, W) tensor, got {getattr(x, 'shape', type(x))}.")
+    conv1 = getattr(model, "conv1", None)
+    if isinstance(conv1, nn.Conv2d) and x.shape[1] != conv1.in_channels:
+        raise ValueError(f"This model takes {conv1.in_channels}-channel images, got {x.shape[1]} channels.")
+
+
+@torch.no_grad()
+def predict(model: nn.Module, x: Tensor) -> Tensor:
+    """Class probabilities (num_classes,) for one normalized image x (1, C, H, W)."""
+    _check_input(model, x)
+    return torch.softmax(model(x).float(), dim=1)[0]
+
+
+def top_classes(probs: Tensor, names: Sequence[str] = CLASS_NAMES, k: int | None = None) -> dict[str, float]:
+    """{class name: probability} for the k most likely classes (all if k is None), best first."""
+    if probs.dim() != 1 or probs.numel() != len(names):
+        raise ValueError(f"Expected {len(names)} probabilities, got shape {tuple(probs.shape)}.")
+    order = torch.argsort(probs, descending=True)[: k or len(names)]
+    return {names[i]: float(probs[i]) for i in order.tolist()}
+
+
+# --- feature maps ---------------------------------------------------------------------------------
+
+
+def feature_map_names(model: nn.Module) -> list[str]:
+    """Every place a feature map can be read, in forward order: stem, layer1, layer1.0, layer1.0: branch F(x), …"""
+    names = ["stem"]
+    blocks = dict(residual_blocks(model))
+    for stage in getattr(model, "stage_names", []):
+        names.append(stage)
+        for name in blocks:
+            if name.startswith(stage + "."):
+                names.append(name)
+                names.extend(name + SEP + part for part in BLOCK_PARTS)
+    return names
+
+
+def block_names(model: nn.Module) -> list[str]:
+    """Names of the residual blocks ("layer1.0" … "layer4.1")."""
+    return [name for name, _ in residual_blocks(model)]
+
+
+def feature_maps(model: nn.Module, x: Tensor, names: Sequence[str]) -> dict[str, Tensor]:
+    """Run one forward pass and return {name: activation (C, H, W)} for each requested name.
+
+    x: (1, C, H, W) normalized. Names as in ``feature_map_names``; unknown names raise ``ValueError``.
+    """
+    return predict_and_capture(model, x, names)[1]
+
+
+def predict_and_capture(model: nn.Module, x: Tensor, names: Sequence[str]) -> tuple[Tensor, dict[str, Tensor]]:
+    """Probabilities (num_classes,) and {name: activation (C, H, W)} from a single forward pass.
+
+    The app needs both for every new image; one pass instead of two halves the latency.
+    """
+    _check_input(model, x)
+    valid = set(feature_map_names(model))
+    unknown = [n for n in names if n not in valid]
+    if unknown:
+        raise ValueError(f"Unknown layer {unknown[0]!r}; choose one of: {', '.join(sorted(valid)[:8])}, …")
+    modules = dict(model.named_modules())
+    out: dict[str, Tensor] = {}
+    handles = []
+
+    def keep(name: str, *, use_input: bool = False):
+        def hook(module: nn.Module, args: tuple[Tensor, ...], output: Tensor | None = None) -> None:
+            value = args[0] if use_input else output
+            out[name] = value[0].detach().clone()  # clone: later in-place ops must not change it
+
+        return hook
+
+    try:
+        for name in names:
+            base, _, part = name.partition(SEP)
+            if name == "stem":
+                last = model.maxpool if getattr(model, "maxpool", None) is not None else model.relu
+                handles.append(last.register_forward_hook(keep(name)))
+            elif not part:
+                handles.append(modules[base].register_forward_hook(keep(name)))
+            else:
+                block = modules[base]
+                last_bn, downsample, final_relu = block_parts(block)
+                if part == BRANCH:
+                    handles.append(last_bn.register_forward_hook(keep(name)))
+                elif part == SUM:
+                    handles.append(final_relu.register_forward_pre_hook(keep(name, use_input=True)))
+                elif downsample is not None:
+                    handles.append(downsample.register_forward_hook(keep(name)))
+                else:  # identity shortcut: what is added is the block's input itself
+                    handles.append(block.register_forward_pre_hook(keep(name, use_input=True)))
+        with torch.no_grad():
+            logits = model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    return torch.softmax(logits.float(), dim=1)[0], out
+
+
+def most_active_channels(fmap: Tensor, k: int) -> list[int]:
+    """Indices of the k channels with the largest mean |activation| in fmap (C, H, W), most active first."""
+    strength = fmap.abs().mean(dim=(1, 2))
+    return torch.argsort(strength, descending=True)[: max(1, min(k, fmap.shape[0]))].tolist()
+
+
+def feature_grid_figure(fmap: Tensor, title: str, *, k: int = 16, scale: Scale = "shared") -> Figure:
+    """Grid of the k most active channels of fmap (C, H, W), each titled with its channel index.
+
+    ``scale="shared"``: one colour scale for all panels (compare channels); ``"per-map"``: each panel
+    stretched to its own range (see the pattern of weak channels). Signed maps (branch, sum) use a
+    diverging colormap centred on 0; non-negative ones (after ReLU) a sequential one.
+    """
+    if scale not in ("shared", "per-map"):
+        raise ValueError(f"scale must be 'shared' or 'per-map', got {scale!r}.")
+    if fmap.dim() != 3:
+        raise ValueError(f"Expected a (C, H, W) feature map, got shape {tuple(fmap.shape)}.")
+    channels = most_active_channels(fmap, k)
+    maps = fmap[channels].float().numpy()
+    signed = bool((fmap < 0).any())
+    cols = min(8, len(channels))
+    rows = math.ceil(len(channels) / cols)
+    fig = Figure(figsize=(1.6 * cols + 0.8, 1.7 * rows + 0.7), dpi=100, layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
+    cmap = "RdBu_r" if signed else "viridis"
+    lim = float(np.abs(maps).max()) or 1.0
+    image = None
+    for ax, c, m in zip(axes.ravel(), channels, maps):
+        if scale == "shared":
+            vmin, vmax = (-lim, lim) if signed else (0.0, lim)
+        else:
+            own = float(np.abs(m).max()) or 1.0
+            vmin, vmax = (-own, own) if signed else (float(m.min()), float(m.max()) or 1.0)
+        image = ax.imshow(m, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+        ax.set_title(f"ch {c}", fontsize=9)
+    for ax in axes.ravel():
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if not ax.images:
+            ax.set_axis_off()
+    if scale == "shared" and image is not None:
+        fig.colorbar(image, ax=axes, shrink=0.8, label="activation")
+    c, h, w = fmap.shape
+    fig.suptitle(f"{title} — {len(channels)} most active of {c} channels, {h}×{w} ({scale} scale)", fontsize=10)
+    return fig
+
+
+def feature_grid_image(fmap: Tensor, title: str, *, k: int = 16, scale: Scale = "shared", tile: int = 96) -> np.ndarray:
+    """The same grid as ``feature_grid_figure`` as a uint8 RGB image (H, W, 3), ~50× faster to draw.
+
+    Built directly from numpy tiles (nearest-neighbour upscaled to ``tile`` px, so each activation
+    stays a visible square) with the channel index above each tile and the value range below --
+    what the app and the ``/feature_maps`` API return.
+    """
+    if scale not in ("shared", "per-map"):
+        raise ValueError(f"scale must be 'shared' or 'per-map', got {scale!r}.")
+    if fmap.dim() != 3:
+        raise ValueError(f"Expected a (C, H, W) feature map, got shape {tuple(fmap.shape)}.")
+    channels = most_active_channels(fmap, k)
+    maps = fmap[channels].float()
+    signed = bool((fmap < 0).any())
+    cmap = colormaps["RdBu_r" if signed else "viridis"]
+    cols = min(8, len(channels))
+    rows = math.ceil(len(channels) / cols)
+    label_h, gap, head = 16, 6, 24
+    cell_w, cell_h = tile + gap, tile + label_h + gap
+    canvas = Image.new("RGB", (cols * cell_w + gap, head + rows * cell_h + 22), "white")
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default()
+    lim = float(maps.abs().max()) or 1.0
+    for i, (c, m) in enumerate(zip(channels, maps)):
+        if scale == "shared":
+            lo, hi = (-lim, lim) if signed else (0.0, lim)
+        else:
+            own = float(m.abs().max()) or 1.0
+            lo, hi = (-own, own) if signed else (float(m.min()), float(m.max()))
+        unit = ((m - lo) / ((hi - lo) or 1.0)).clamp_(0, 1)
+        unit = F.interpolate(unit[None, None], size=(tile, tile), mode="nearest")[0, 0].numpy()
+        rgb = (cmap(unit)[..., :3] * 255).astype(np.uint8)
+        x0, y0 = gap + (i % cols) * cell_w, head + (i // cols) * cell_h
+        draw.text((x0, y0), f"ch {c}", fill="black", font=font)
+        canvas.paste(Image.fromarray(rgb), (x0, y0 + label_h))
+    c_, h, w = fmap.shape
+    draw.text((gap, 4), f"{title}: {len(channels)} most active of {c_} channels, {h}x{w}", fill="black", font=font)
+    if scale == "shared":
+        lo, hi = (-lim, lim) if signed else (0.0, lim)
+        legend = f"{scale} colour scale: {lo:.3g} to {hi:.3g} ({'blue < 0 < red' if signed else 'dark = low, bright = high'})"
+    else:
+        legend = "per-map colour scale: each tile stretched to its own range"
+    draw.text((gap, canvas.height - 18), legend, fill="black", font=font)
+    return np.asarray(canvas).copy()
+
+
+# --- branch vs shortcut -----------------------------------------------------------------------------
+
+
+@dataclass
+class BlockComparison:
+    """One residual block's add, branch F(x) + shortcut = sum, each (C, H, W)."""
+
+    name: str
+    branch: Tensor
+    shortcut: Tensor
+    sum: Tensor
+    projection: bool  # True when the shortcut is a 1×1 conv + BN (the shape changes)
+
+    @property
+    def ratio(self) -> float:
+        """‖F(x)‖ / ‖shortcut‖ (Frobenius norms): ≪ 1 means the block stays close to the identity."""
+        return float(self.branch.norm() / self.shortcut.norm().clamp_min(1e-12))
+
+
+def compare_blocks(model: nn.Module, x: Tensor) -> list[BlockComparison]:
+    """Branch, shortcut and sum of every residual block for one image x (1, C, H, W), in one pass."""
+    names = block_names(model)
+    wanted = [n + SEP + p for n in names for p in BLOCK_PARTS]
+    maps = feature_maps(model, x, wanted)
+    modules = dict(model.named_modules())
+    return [
+        BlockComparison(
+            name=n,
+            branch=maps[n + SEP + BRANCH],
+            shortcut=maps[n + SEP + SHORTCUT],
+            sum=maps[n + SEP + SUM],
+            projection=block_parts(modules[n])[1] is not None,
+        )
+        for n in names
+    ]
+
+
+def branch_shortcut_figure(comparisons: Sequence[BlockComparison], channel: int | None = None) -> Figure:
+    """One row per block: branch F(x), shortcut, sum (before ReLU) and the block output after ReLU.
+
+    ``channel=None`` shows the mean over channels -- linear, so the third panel is exactly the sum of
+    the first two; an integer shows that channel (clamped to the block's width). The colour scale is
+    shared within a row and centred on 0 (the branch and the sum are signed).
+    """
+    if not comparisons:
+        raise ValueError("This model has no residual blocks to compare.")
+    rows = len(comparisons)
+    # No constrained layout: it triples the drawing time of this 8×4 grid; fixed margins suffice.
+    fig = Figure(figsize=(8.6, 1.9 * rows + 0.6), dpi=100)
+    fig.subplots_adjust(left=0.1, right=0.92, top=1 - 0.8 / (1.9 * rows + 0.6), bottom=0.02, wspace=0.08, hspace=0.12)
+    axes = fig.subplots(rows, 4, squeeze=False)
+    for r, comp in enumerate(comparisons):
+        if channel is None:
+            panels = [t.mean(0) for t in (comp.branch, comp.shortcut, comp.sum)]
+            what = "mean over channels"
+        else:
+            ch = min(max(0, int(channel)), comp.sum.shape[0] - 1)
+            panels = [t[ch] for t in (comp.branch, comp.shortcut, comp.sum)]
+            what = f"channel {ch}"
+        panels.append(panels[2].clamp_min(0))
+        lim = max(float(p.abs().max()) for p in panels) or 1.0
+        shortcut_name = "1×1 projection of x" if comp.projection else "shortcut x (identity)"
+        titles = ["branch F(x)", shortcut_name, "sum F(x)+x", "output = ReLU(sum)"]
+        for c, (ax, p, t) in enumerate(zip(axes[r], panels, titles)):
+            im = ax.imshow(p.numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(t if r == 0 else "", fontsize=9)
+            if c == 0:
+                ax.set_ylabel(f"{comp.name}\n‖F‖/‖x‖={comp.ratio:.2f}", fontsize=9)
+        axes[r, 3].text(1.04, 0.5, f"±{lim:.2g}", transform=axes[r, 3].transAxes, fontsize=8, va="center")
+    fig.suptitle(f"Each block adds its branch F(x) to its shortcut ({what}); red > 0 > blue", fontsize=10, y=0.998)
+    return fig
+
+
+def norm_ratio_figure(comparisons: Sequence[BlockComparison]) -> Figure:
+    """Bar chart of ‖F(x)‖/‖x‖ per block: small bars are blocks that barely change their input."""
+    fig = Figure(figsize=(7.0, 3.2), dpi=100, layout="constrained")
+    ax = fig.subplots()
+    names = [c.name for c in comparisons]
+    ratios = [c.ratio for c in comparisons]
+    colors = ["tab:orange" if c.projection else "tab:blue" for c in comparisons]
+    ax.bar(names, ratios, color=colors)
+    ax.axhline(1.0, color="gray", linestyle="--", linewidth=1)
+    for i, r in enumerate(ratios):
+        ax.text(i, r, f"{r:.2f}", ha="center", va="bottom", fontsize=8)
+    ax.set_ylabel("‖F(x)‖ / ‖shortcut‖")
+    ax.set_title("How much each block changes its input (orange: 1×1 projection shortcut)", fontsize=10)
+    ax.tick_params(axis="x", rotation=45, labelsize=8)
+    return fig
+
+
+def figure_to_array(fig: Figure) -> np.ndarray:
+    """Render a Figure to a uint8 RGB array (H, W, 3) -- for ``gr.Image``/``gr.Gallery`` outputs."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()

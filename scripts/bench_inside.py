@@ -1,0 +1,146 @@
+"""Benchmark the "Inside ResNet-18" tab on this machine: ``python scripts/bench_inside.py``.
+
+For each task, the median wall time at 1×96×96 next to its *compute bound* = passes × FLOPs per
+pass ÷ the FLOP/s this machine reaches on a large fp32 matmul. FLOPs per pass are counted with
+``torch.utils.flop_counter.FlopCounterMode``: F = one forward, B = one forward + backward to the
+input (weights frozen, as Captum needs only ∂/∂input). (FlopCounterMode cannot wrap Captum's own
+``autograd.grad`` calls, hence passes × per-pass FLOPs.) measured ÷ bound says how far from the
+hardware limit we are: convolutions at batch 1 on small maps reach a fraction of matmul speed.
+
+Targets (issue 4): predict + feature maps ≤ 150 ms, Grad-CAM ≤ 150 ms, IG (50 steps) ≤ 1.0 s,
+Occlusion ≤ 1.5 s, the full sanity check (all methods, all stages) ≤ 15 s.
+Other processes (e.g. a training run) inflate the timings: the script prints the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch  # noqa: E402
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
+
+from explainer import attributions as A  # noqa: E402
+from explainer import inside  # noqa: E402
+from explainer.checkpoint import CheckpointError, load_model  # noqa: E402
+from explainer.images import prepare_fashion  # noqa: E402
+from explainer.resnet import build_resnet, d2l_resnet18_spec  # noqa: E402
+from explainer.samples import example_paths  # noqa: E402
+
+
+def matmul_flops_per_second(n: int = 2048, repeats: int = 5) -> float:
+    """Best-of FLOP/s of an n×n fp32 matmul (2n³ FLOPs): what this CPU can do at best."""
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    return 2 * n**3 / best
+
+
+def count_flops(fn: Callable[[], object]) -> int:
+    """FLOPs executed by fn() (forward and backward, all passes)."""
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return counter.get_total_flops()
+
+
+def p50(fn: Callable[[], object], runs: int) -> float:
+    fn()  # warm-up (allocations, lazy imports)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    try:
+        model, which = load_model(), "shipped checkpoint"
+    except CheckpointError:
+        torch.manual_seed(0)
+        model, which = build_resnet(d2l_resnet18_spec()).eval(), "untrained D2L ResNet-18 (checkpoint missing)"
+    x = prepare_fashion(example_paths()[0]).x
+    reps = 1 if args.quick else 3
+
+    def analyse() -> None:  # what the tab does on every new image: one forward, a grid of 16 maps
+        _, maps = inside.predict_and_capture(model, x, ["layer1"])
+        inside.feature_grid_image(maps["layer1"], "layer1")
+
+    def sanity() -> None:
+        A.cascading_randomization(model, x, A.METHODS)
+
+    cam_map = A.attribute(model, x, A.GRADCAM).map
+    s, q = A.AttributionSettings(), A.SANITY_SETTINGS
+    windows = _windows(96, 16, 8)
+    sanity_windows = _windows(96, 16, 16)
+    # (name, fn, passes as (forwards, forward+backwards), description, target s, runs)
+    per_step = (1 + sanity_windows + 1 + 2, 1 + q.ig_steps + q.smoothgrad_samples)  # GC, Occ, IG delta | Sal, IG, SG
+    tasks: list[tuple[str, Callable[[], object], tuple[int, int], str, float, int]] = [
+        ("predict + feature maps", analyse, (1, 0), "1 F", 0.150, 20 * reps),
+        ("Grad-CAM (layer4.1)", lambda: A.attribute(model, x, A.GRADCAM), (1, 0), "1 F (+ bwd through fc only)", 0.150, 10 * reps),
+        ("Saliency", lambda: A.attribute(model, x, A.SALIENCY), (0, 1), "1 B", 0.150, 10 * reps),
+        ("Integrated Gradients (50 steps)", lambda: A.attribute(model, x, A.IG), (3, s.ig_steps), "50 B + 3 F", 1.0, 3 * reps),
+        ("Occlusion (16 px window, stride 8)", lambda: A.attribute(model, x, A.OCCLUSION), (windows + 2, 0),
+         f"{windows + 2} F", 1.5, 2 * reps),
+        ("SmoothGrad (16 noisy saliency)", lambda: A.attribute(model, x, A.SMOOTHGRAD), (1, s.smoothgrad_samples),
+         "16 B + 1 F", 1.0, 3 * reps),
+        ("deletion curve + random (3 orders)", lambda: (A.deletion_curve(model, x, cam_map, 0),
+                                                        A.random_deletion_curve(model, x, 0)), (84, 0), "84 F", 1.0, 2 * reps),
+        ("sanity check (5 methods × 7 steps)", sanity, (7 * per_step[0] + 1, 7 * per_step[1]),
+         f"7 × ({per_step[1]} B + {per_step[0]} F)", 15.0, 1),
+    ]
+    flops_per_s = matmul_flops_per_second()
+    fwd = count_flops(lambda: inside.predict(model, x))
+    fwd_bwd = count_flops(lambda: _forward_backward(model, x))
+    load = os.getloadavg()
+    print(f"model: {which}; input {tuple(x.shape)}; torch threads {torch.get_num_threads()}; "
+          f"load average {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}")
+    print(f"matmul fp32: {flops_per_s / 1e9:.0f} GFLOP/s; F = one forward = {fwd / 1e9:.3f} GFLOP "
+          f"({fwd / 2e6:.1f} M multiply-adds); B = forward + backward to the input = {fwd_bwd / 1e9:.3f} GFLOP\n")
+    print("| task | passes | p50 | target | GFLOP | compute bound | measured/bound | ok |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, fn, (n_f, n_b), passes, target, runs in tasks:
+        flops = n_f * fwd + n_b * fwd_bwd
+        t = p50(fn, runs) if runs > 1 else _once(fn)
+        bound = flops / flops_per_s
+        print(f"| {name} | {passes} | {t * 1e3:.0f} ms | {target * 1e3:.0f} ms | {flops / 1e9:.1f} | "
+              f"{bound * 1e3:.0f} ms | {t / bound:.1f}× | {'✅' if t <= target else '❌'} |", flush=True)
+
+
+def _windows(side: int, window: int, stride: int) -> int:
+    per_axis = (side - window + stride - 1) // stride + 1  # Captum's Occlusion covers the border too
+    return per_axis * per_axis
+
+
+def _forward_backward(model: torch.nn.Module, x: torch.Tensor) -> None:
+    """One forward and one backward to the input only (weights frozen), as Captum's methods do."""
+    xi = x.clone().requires_grad_(True)
+    with A.frozen_weights(model):
+        model(xi)[0, 0].backward()
+
+
+def _once(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+if __name__ == "__main__":
+    main()
