@@ -56,3 +56,20 @@ def test_network_explorer_shows_d2ls_table(page) -> None:  # noqa: ANN001
     stages.get_by_text("512×7×7").first.wait_for()
     assert stages.get_by_text("64×56×56").count() >= 2
     page.locator("#network-summary").get_by_text("11,175,370").wait_for()
+
+
+def test_degradation_tab_measures_gradients(page) -> None:  # noqa: ANN001
+    page.get_by_role("tab", name="Degradation").click()
+    page.get_by_role("button", name="Measure gradients").click()
+    page.get_by_text("first/last conv ratio").first.wait_for(timeout=120_000)
+    page.screenshot(path=str(SHOTS / "degradation_tab.png"), full_page=False)
+
+
+def test_inside_tab_predicts_an_example_and_explains_it(page) -> None:  # noqa: ANN001
+    page.get_by_role("tab", name="Inside ResNet-18").click()
+    page.get_by_text("Examples from the Fashion-MNIST test split").first.wait_for()
+    page.locator(".gallery-item, [data-testid='examples'] button, table.examples td, .examples-holder button").first.click()
+    page.get_by_text("T-shirt/top").first.wait_for(timeout=120_000)  # example 0 is a T-shirt/top
+    page.get_by_role("button", name="Compute attributions").click()
+    page.get_by_text("deletion", exact=False).first.wait_for(timeout=120_000)
+    page.screenshot(path=str(SHOTS / "inside_tab.png"), full_page=True)
