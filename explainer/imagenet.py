@@ -82,7 +82,7 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> ResNet:
         model.load_state_dict(state, strict=True)
     except RuntimeError as err:
         raise ImageNetUnavailable(f"The ImageNet weights {path} do not fit ResNet-18 ({str(err)[:300]}).") from err
-    return model.eval()
+    return model.eval().to(memory_format=torch.channels_last)  # faster CPU convolutions
 
 
 @functools.lru_cache(maxsize=1)

@@ -90,7 +90,7 @@ def _open_checked(fp: io.BytesIO | str | os.PathLike[str]) -> Image.Image:
     except UnidentifiedImageError:
         raise ValueError(
             "This file is not an image we can read (or it is damaged). "
-            f"Please upload a PNG, JPEG, WebP, BMP or GIF file."
+            "Please upload a PNG, JPEG, WebP, BMP or GIF file."
         ) from None
     except _DECODE_ERRORS as err:
         raise ValueError(f"This image file is damaged and cannot be read ({err}).") from None

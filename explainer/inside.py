@@ -46,6 +46,12 @@ def _check_input(model: nn.Module, x: Tensor) -> None:
         raise ValueError(f"This model takes {conv1.in_channels}-channel images, got {x.shape[1]} channels.")
 
 
+def prepare_for_inference(model: nn.Module) -> nn.Module:
+    """Eval mode and channels-last weights (in place): oneDNN's NHWC convolutions are ~15–20 % faster
+    on this CPU (measured with scripts/bench_inside.py); inputs may stay NCHW. Returns the model."""
+    return model.eval().to(memory_format=torch.channels_last)
+
+
 @torch.no_grad()
 def predict(model: nn.Module, x: Tensor) -> Tensor:
     """Class probabilities (num_classes,) for one normalized image x (1, C, H, W)."""

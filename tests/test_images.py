@@ -7,7 +7,6 @@ import struct
 import time
 import tracemalloc
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +16,16 @@ from PIL import Image
 from explainer import images
 from explainer.data import INPUT_SIZE, denormalize, to_model_input
 from explainer.samples import example_paths
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """One intra-op thread: on a machine shared with other jobs, 2-thread OpenMP convolutions stall at
+    their barriers (10× slower here, measured); alone on 2 cores, one thread costs < 2×."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def encode(im: Image.Image, fmt: str = "PNG", **kw) -> bytes:

@@ -20,6 +20,16 @@ from explainer.samples import example_paths
 SHIPPED = pytest.mark.skipif(not DEFAULT_WEIGHTS.is_file(), reason=f"shipped checkpoint {DEFAULT_WEIGHTS.name} not trained yet")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """One intra-op thread: on a machine shared with other jobs, 2-thread OpenMP convolutions stall at
+    their barriers (10× slower here, measured); alone on 2 cores, one thread costs < 2×."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def tiny_model(seed: int = 0) -> nn.Module:
     """A 2-stage, 1-block-per-stage ResNet (identity block in layer1, projection in layer2) at 32×32."""
     torch.manual_seed(seed)
@@ -219,7 +229,7 @@ def test_tab_handlers_directly(monkeypatch):
         monkeypatch.setitem(inside_tab._CACHE, "fashion", build_resnet(d2l_resnet18_spec()).eval())
     path = str(example_paths()[0])
     display, info, label, grid = inside_tab.analyse(path, None, "upload", inside_tab.FASHION, "auto", "layer2.0", 8, "shared")
-    assert display.shape == (96, 96) and set(label) <= set(CLASS_NAMES) and grid.ndim == 3
+    assert display.shape == (288, 288) and set(label) <= set(CLASS_NAMES) and grid.ndim == 3
     branch, ratio = inside_tab.branch_figures(path, None, "upload", inside_tab.FASHION, "auto", -1)
     assert isinstance(branch, Figure) and isinstance(ratio, Figure)
     noop = lambda *a, **k: None  # noqa: E731 -- stands in for gr.Progress

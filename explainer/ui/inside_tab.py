@@ -56,7 +56,7 @@ def fashion_model() -> nn.Module:
     Failures are not cached, so the tab starts working as soon as the checkpoint appears.
     """
     if "fashion" not in _CACHE:
-        _CACHE["fashion"] = load_model()
+        _CACHE["fashion"] = inside.prepare_for_inference(load_model())
     return _CACHE["fashion"]
 
 
@@ -79,14 +79,22 @@ def _bundle(choice: str | None) -> Bundle:
 
 
 def _pick(upload: Any, sketch: Any, source: str) -> Any:
-    """The image the user means: the sketch if they drew last, else the upload/example."""
-    if source == "sketch" and sketch is not None:
-        return sketch
-    if upload is None and sketch is not None:
+    """The image the user means: the sketch if they drew last (and it is not blank), else the upload."""
+    if (source == "sketch" or upload is None) and sketch is not None and not _blank_sketch(sketch):
         return sketch
     if upload is None:
+        if sketch is not None:
+            return sketch  # a blank sketch: prepare_fashion explains that it is empty
         raise ValueError("No image yet: pick an example, upload a picture or draw on the sketchpad.")
     return upload
+
+
+def _blank_sketch(sketch: Any) -> bool:
+    try:
+        images.load_image(sketch)
+    except ValueError as err:
+        return "sketchpad is empty" in str(err)
+    return False
 
 
 def _target(value: str | None, names: tuple[str, ...]) -> int | str:
@@ -115,6 +123,13 @@ def _predict_and_grid(model: nn.Module, x: Tensor, layer: str, k: int, scale: st
     return probs, inside.feature_grid_image(maps[layer], layer, k=k, scale=scale)
 
 
+def _enlarge(image: np.ndarray) -> np.ndarray:
+    """Nearest-neighbour ×3 for small inputs: the exact pixels the model sees, visible on a projector."""
+    if image.shape[0] > 128:
+        return image
+    return np.repeat(np.repeat(image, 3, axis=0), 3, axis=1)
+
+
 def _scores_markdown(rows: list[tuple[str, float]], random_auc: float, class_name: str) -> str:
     lines = [
         f"**Deletion scores** for *{class_name}* (area under the probability curve; lower = more faithful). "
@@ -124,7 +139,7 @@ def _scores_markdown(rows: list[tuple[str, float]], random_auc: float, class_nam
         "|---|---|---|",
     ]
     for method, auc in rows:
-        verdict = "better than random ✅" if auc < random_auc else "not better than random ⚠️"
+        verdict = "better than random" if auc < random_auc else "**not** better than random"
         lines.append(f"| {method} | {auc:.3f} | {verdict} |")
     return "\n".join(lines)
 
@@ -159,14 +174,7 @@ class CheckedImage(gr.Image):
 
 def _nothing_to_show(upload: Any, sketch: Any, source: str) -> bool:
     """Change events fire when an input is cleared: show nothing rather than an error toast."""
-    if upload is None and sketch is None:
-        return True
-    if source == "sketch" or upload is None:
-        try:
-            images.load_image(sketch)
-        except ValueError as err:
-            return "sketchpad is empty" in str(err) or "No image" in str(err)
-    return False
+    return upload is None and (sketch is None or _blank_sketch(sketch))
 
 
 @ui_errors
@@ -182,7 +190,7 @@ def analyse(upload: Any, sketch: Any, source: str, choice: str, invert: str, lay
         probs, grid = _predict_and_grid(b.model, prep.x, layer, int(k), scale)
     notes = " ".join(prep.notes) or "Preprocessed as the training images were."
     info = f"Input {prep.source_size[0]}×{prep.source_size[1]} → model input {tuple(prep.x.shape)}. {notes}"
-    return prep.display, info, inside.top_classes(probs, b.class_names, k=5), grid
+    return _enlarge(prep.display), info, inside.top_classes(probs, b.class_names, k=5), grid
 
 
 @ui_errors
@@ -357,15 +365,16 @@ def build() -> None:
                 gr.Markdown(f"<small>{images.limits_text()}</small>")
             with gr.Tab("Draw"):
                 sketch = gr.Sketchpad(type="numpy", label="Draw a piece of clothing", canvas_size=(280, 280),
-                                      height=300)
+                                      height=300, brush=gr.Brush(default_size=12, colors=["#000000", "#ffffff"],
+                                                                 default_color="#000000"))
             paths = [[str(p)] for p in example_paths()]
             if paths:
                 gr.Examples(examples=paths, inputs=[upload], label="Examples from the Fashion-MNIST test split")
             invert = gr.Radio(list(images.INVERT_MODES), value="auto", label="Invert (dark object on light background)",
                               info="Fashion-MNIST shows light objects on black; 'auto' inverts when the border is light.")
         with gr.Column(scale=1):
-            preprocessed = gr.Image(label="What the model sees (96×96)", height=260, interactive=False,
-                                    format="png")
+            preprocessed = gr.Image(label="What the model sees (96×96, each pixel shown 3×3)", height=300,
+                                    interactive=False, format="png")
             prep_info = gr.Markdown()
             label = gr.Label(num_top_classes=5, label="Prediction")
 
@@ -375,14 +384,14 @@ def build() -> None:
                             info="stem, a stage (layerK), a block (layerK.i) or a part of a block")
         k = gr.Slider(4, 32, value=16, step=4, label="Most active channels")
         scale = gr.Radio(["shared", "per-map"], value="shared", label="Colour scale")
-    fmap_image = gr.Image(label="Most active channels (index above each map)", interactive=False, format="png")
+    fmap_image = gr.Image(label="Most active channels", show_label=False, interactive=False, format="png")
 
     gr.Markdown("### Branch F(x) vs shortcut x\nEach residual block computes ReLU(F(x) + x). Small ‖F(x)‖/‖x‖: "
                 "the block stays close to the identity.")
     channel = gr.Slider(-1, 511, value=-1, step=1, label="Channel (−1 = mean over channels)")
     with gr.Row():
-        branch_plot = gr.Plot(label="Branch, shortcut, sum", format="png")
-        ratio_plot = gr.Plot(label="‖F(x)‖ / ‖x‖ per block", format="png")
+        branch_plot = gr.Plot(label="Branch, shortcut, sum", show_label=False, format="png")
+        ratio_plot = gr.Plot(label="‖F(x)‖ / ‖x‖ per block", show_label=False, format="png")
 
     gr.Markdown("### Attributions\nWhich pixels made the model choose this class? Computed by Captum.")
     with gr.Row():
@@ -393,18 +402,18 @@ def build() -> None:
         sg_base = gr.Radio(list(A.SMOOTHGRAD_BASES), value=A.SALIENCY, label="SmoothGrad over")
         opacity = gr.Slider(0.0, 1.0, value=0.6, step=0.05, label="Overlay opacity")
     attr_button = gr.Button("Compute attributions", variant="primary")
-    attr_plot = gr.Plot(label="Attribution maps", format="png")
+    attr_plot = gr.Plot(label="Attribution maps", show_label=False, format="png")
     with gr.Row():
-        deletion_plot = gr.Plot(label="Deletion curves", format="png")
+        deletion_plot = gr.Plot(label="Deletion curves", show_label=False, format="png")
         scores_md = gr.Markdown()
     attr_state = gr.State(None)
 
     gr.Markdown("### Can we trust these maps? (sanity check)\nRandomise the weights from the top layer down and "
                 "watch whether each map changes. Takes a few seconds per method.")
     sanity_button = gr.Button("Run sanity check")
-    sanity_maps = gr.Plot(label="Maps as layers are randomised", format="png")
+    sanity_maps = gr.Plot(label="Maps as layers are randomised", show_label=False, format="png")
     with gr.Row():
-        sanity_curve = gr.Plot(label="Rank correlation with the trained map", format="png")
+        sanity_curve = gr.Plot(label="Rank correlation with the trained map", show_label=False, format="png")
         sanity_md = gr.Markdown()
 
     # --- wiring ---
