@@ -21,6 +21,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.fixture(scope="module")
+def one_thread() -> Iterator[None]:
+    """One intra-op thread: on a machine shared with other jobs, 2-thread OpenMP convolutions stall at
+    their barriers (10× slower here, measured); alone on 2 cores, one thread costs < 2×."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="session")
 def app_client() -> Iterator[object]:
     """The real app (``app.demo``) served on a free local port, and a gradio_client for it."""

@@ -19,14 +19,7 @@ SHIPPED = pytest.mark.skipif(not DEFAULT_WEIGHTS.is_file(), reason=f"shipped che
 FAST = A.AttributionSettings(ig_steps=16, ig_internal_batch=16, smoothgrad_samples=4, smoothgrad_ig_steps=4)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """One intra-op thread: on a machine shared with other jobs, 2-thread OpenMP convolutions stall at
-    their barriers (10× slower here, measured); alone on 2 cores, one thread costs < 2×."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,7 @@ from explainer.resnet import build_resnet, torchvision_spec
 from explainer.samples import example_paths
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """One intra-op thread: on a machine shared with other jobs, 2-thread OpenMP convolutions stall at
-    their barriers (10× slower here, measured); alone on 2 cores, one thread costs < 2×."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture()

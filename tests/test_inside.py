@@ -20,14 +20,7 @@ from explainer.samples import example_paths
 SHIPPED = pytest.mark.skipif(not DEFAULT_WEIGHTS.is_file(), reason=f"shipped checkpoint {DEFAULT_WEIGHTS.name} not trained yet")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """One intra-op thread: on a machine shared with other jobs, 2-thread OpenMP convolutions stall at
-    their barriers (10× slower here, measured); alone on 2 cores, one thread costs < 2×."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def tiny_model(seed: int = 0) -> nn.Module:
