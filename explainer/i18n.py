@@ -1,0 +1,177 @@
+"""Two languages, English and 简体中文, for everything a user reads.
+
+Two kinds of text, two mechanisms:
+
+* **Static UI text** (labels, headings, the Markdown written in the tab modules) is sent to the
+  browser as ``gr.I18n`` keys and translated there, so it follows the browser's language from the
+  first paint. ``explainer.ui.common.T`` makes those keys; :func:`ui_translations` feeds ``gr.I18n``.
+* **Text computed on the server** (explanations with numbers, plot titles, error sentences) is
+  translated here with :func:`tr`, in the language of the request being served. The UI boundary
+  (``explainer.ui.common.ui_errors``) sets that language with :func:`use_language` for the
+  duration of one handler call; logic modules just call ``tr("...")`` and never see a request.
+
+Message ids are the English sentences themselves (gettext style), with ``str.format`` fields:
+``tr("Depth must be between {lo} and {hi}.", lo=8, hi=110)``. The Chinese catalogue lives in
+``explainer/locales/zh_CN/`` and uses the vocabulary of the Chinese D2L edition (残差块,
+批量规范化, 特征图, ...). ``tests/test_i18n.py`` checks that every ``tr``/``T`` literal in the code
+has a translation with the same fields. This module imports neither gradio nor torch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Any
+
+ENGLISH = "en"
+CHINESE = "zh-CN"
+LANGUAGES: dict[str, str] = {ENGLISH: "English", CHINESE: "简体中文"}
+# Name of the cookie the page sets when the language changes (see explainer/ui/common.py).
+COOKIE = "resnet_explainer_lang"
+
+_language: ContextVar[str] = ContextVar("resnet_explainer_language", default=ENGLISH)
+
+
+def _catalogues() -> dict[str, dict[str, str]]:
+    from explainer.locales import zh_CN
+
+    return {CHINESE: zh_CN.MESSAGES}
+
+
+_CATALOGUES: dict[str, dict[str, str]] | None = None
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    """English message id → translation for ``lang`` (empty for English)."""
+    global _CATALOGUES
+    if _CATALOGUES is None:
+        _CATALOGUES = _catalogues()
+    return _CATALOGUES.get(lang, {})
+
+
+def current_language() -> str:
+    """The language of the request being served ("en" outside any request)."""
+    return _language.get()
+
+
+@contextlib.contextmanager
+def use_language(lang: str) -> Iterator[None]:
+    """Translate every ``tr`` call inside the block into ``lang``."""
+    token = _language.set(lang if lang in LANGUAGES else ENGLISH)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def tr(msgid: str, /, **fields: Any) -> str:
+    """``msgid`` in the current language, with ``fields`` filled in (``str.format``).
+
+    Untranslated ids fall back to English, so a missing entry degrades to English text rather
+    than an error; the test suite keeps the catalogue complete.
+    """
+    template = catalogue(current_language()).get(msgid, msgid)
+    return template.format(**fields) if fields else template
+
+
+def N_(msgid: str, /) -> str:
+    """Mark a literal as translatable without translating it yet (gettext's ``N_``).
+
+    For ids kept in tables and translated later with ``tr(variable)``; the catalogue test finds
+    these literals the same way it finds ``tr("...")``.
+    """
+    return msgid
+
+
+def pick_language(cookie: str | None = None, accept_language: str | None = None) -> str:
+    """The language to answer in: the page's explicit choice (cookie), else the browser's
+    ``Accept-Language`` preference order, else English.
+
+    >>> pick_language(None, "zh-CN,zh;q=0.9,en;q=0.8")
+    'zh-CN'
+    >>> pick_language("en", "zh-CN")
+    'en'
+    """
+    if cookie:
+        lang = _normalise(cookie)
+        if lang:
+            return lang
+    if accept_language:
+        weighted = []
+        for i, part in enumerate(accept_language.split(",")):
+            tag, _, q = part.strip().partition(";q=")
+            try:
+                weight = float(q) if q else 1.0
+            except ValueError:
+                weight = 0.0
+            weighted.append((-weight, i, tag))
+        for _w, _i, tag in sorted(weighted):
+            lang = _normalise(tag)
+            if lang:
+                return lang
+    return ENGLISH
+
+
+def _normalise(tag: str) -> str | None:
+    tag = tag.strip().lower()
+    if tag.startswith("zh"):
+        # Traditional-script tags still read Simplified better than English; we have no zh-TW.
+        return CHINESE
+    if tag.startswith("en"):
+        return ENGLISH
+    return None
+
+
+_FIELD = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
+
+
+def fields_of(template: str) -> set[str]:
+    """The ``str.format`` field names used in ``template`` (for the catalogue tests)."""
+    return set(_FIELD.findall(template))
+
+
+def ui_translations() -> dict[str, dict[str, str]]:
+    """Dictionaries for ``gr.I18n``: every message id in English and in Chinese.
+
+    The browser formats these with ICU MessageFormat, where ``{`` starts a placeholder and ``'``
+    quotes, so ids used as static UI text must not contain braces (checked by the tests).
+    """
+    zh = catalogue(CHINESE)
+    return {ENGLISH: {k: k for k in zh}, CHINESE: dict(zh)}
+
+
+def _register_cjk_font() -> None:
+    """Let matplotlib draw Chinese plot titles: add an installed CJK font as a fallback family.
+
+    Matplotlib (≥ 3.6) falls back glyph by glyph along ``font.family``, so Latin text keeps
+    DejaVu Sans and only the Chinese characters come from the CJK font. Its font cache is not
+    rebuilt when fonts are installed later, so known files are added explicitly.
+    """
+    try:
+        from matplotlib import font_manager, rcParams
+    except ImportError:  # pragma: no cover - matplotlib is a hard dependency
+        return
+    wanted = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC")
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    if not known.intersection(wanted):
+        for path in font_manager.findSystemFonts():
+            if re.search(r"wqy|NotoSansCJK|SourceHanSans", path, re.IGNORECASE):
+                with contextlib.suppress(Exception):
+                    font_manager.fontManager.addfont(path)
+        known = {f.name for f in font_manager.fontManager.ttflist}
+    found = [name for name in wanted if name in known]
+    if found:
+        # A generic family resolves to one font; fallback needs the CJK family listed explicitly.
+        rcParams["font.family"] = ["sans-serif", found[0]]
+
+
+def has_cjk_font() -> bool:
+    """Whether plots can show Chinese characters (a CJK font is installed and registered)."""
+    from matplotlib import rcParams
+
+    return any("Hei" in f or "CJK" in f or "Han" in f for f in rcParams["font.family"])
+
+
+_register_cjk_font()

@@ -1,0 +1,1 @@
+"""Translation catalogues, one package per language (see ``explainer.i18n``)."""

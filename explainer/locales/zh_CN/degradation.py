@@ -1,0 +1,4 @@
+"""简体中文: messages of the degradation area (see explainer/locales/zh_CN/__init__.py for the terms)."""
+
+MESSAGES: dict[str, str] = {
+}
