@@ -33,6 +33,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from torch import Tensor
 
 from explainer.data import INPUT_SIZE, NATIVE_SIZE, denormalize, to_model_input
+from explainer.i18n import tr
 
 # --- Limits (documented in the UI and the README) ------------------------------------------------
 #: Largest accepted file: 10 MB is ample for a phone photo (JPEG ≈ 3–5 MB) and keeps memory bounded.
@@ -55,6 +56,13 @@ INVERT_MODES: tuple[str, ...] = ("auto", "yes", "no")
 FIT_MODES: tuple[str, ...] = ("pad", "crop")
 
 _DECODE_ERRORS = (OSError, SyntaxError, EOFError, struct.error, zlib.error, IndexError, TypeError)
+
+
+class EmptySketch(ValueError):
+    """The sketchpad holds nothing to classify (no composite, or one colour everywhere).
+
+    A subclass so callers can recognise it without matching the (translated) message.
+    """
 
 
 @dataclass
@@ -89,40 +97,46 @@ def _open_checked(fp: io.BytesIO | str | os.PathLike[str]) -> Image.Image:
         raise ValueError(_too_many_pixels_message(None)) from None
     except UnidentifiedImageError:
         raise ValueError(
-            "This file is not an image we can read (or it is damaged). "
-            "Please upload a PNG, JPEG, WebP, BMP or GIF file."
+            tr("This file is not an image we can read (or it is damaged). "
+               "Please upload a PNG, JPEG, WebP, BMP or GIF file.")
         ) from None
     except _DECODE_ERRORS as err:
-        raise ValueError(f"This image file is damaged and cannot be read ({err}).") from None
+        raise ValueError(tr("This image file is damaged and cannot be read ({error}).", error=err)) from None
     if im.format not in ALLOWED_FORMATS:
-        raise ValueError(
-            f"{im.format or 'This'} images are not supported here; please upload a PNG, JPEG, WebP, BMP or GIF file."
-        )
+        if im.format:
+            raise ValueError(tr("{format} images are not supported here; please upload a PNG, JPEG, WebP, BMP or GIF "
+                                "file.", format=im.format))
+        raise ValueError(tr("This image format is not supported here; please upload a PNG, JPEG, WebP, BMP or GIF "
+                            "file."))
     _check_dimensions(*im.size)
     return im
 
 
 def _too_many_pixels_message(size: tuple[int, int] | None) -> str:
-    dims = f" ({size[0]}×{size[1]} = {size[0] * size[1] / 1e6:.0f} megapixels)" if size else ""
-    return (
-        f"This image is too large{dims}: the limit is {MAX_PIXELS / 1e6:.0f} megapixels. "
-        "Please resize it before uploading."
+    if size is None:
+        return tr("This image is too large: the limit is {limit:.0f} megapixels. Please resize it before uploading.",
+                  limit=MAX_PIXELS / 1e6)
+    return tr(
+        "This image is too large ({width}×{height} = {megapixels:.0f} megapixels): the limit is {limit:.0f} "
+        "megapixels. Please resize it before uploading.",
+        width=size[0], height=size[1], megapixels=size[0] * size[1] / 1e6, limit=MAX_PIXELS / 1e6,
     )
 
 
 def _check_dimensions(width: int, height: int) -> None:
     if width < 1 or height < 1:
-        raise ValueError(f"This image has no pixels ({width}×{height}).")
+        raise ValueError(tr("This image has no pixels ({width}×{height}).", width=width, height=height))
     if width * height > MAX_PIXELS:
         raise ValueError(_too_many_pixels_message((width, height)))
 
 
 def _check_bytes(n: int) -> None:
     if n == 0:
-        raise ValueError("The file is empty (0 bytes); please upload an image.")
+        raise ValueError(tr("The file is empty (0 bytes); please upload an image."))
     if n > MAX_UPLOAD_BYTES:
         raise ValueError(
-            f"The file is too big ({n / 1e6:.1f} MB); the limit is {MAX_UPLOAD_BYTES / 2**20:.0f} MB."
+            tr("The file is too big ({size:.1f} MB); the limit is {limit:.0f} MB.",
+               size=n / 1e6, limit=MAX_UPLOAD_BYTES / 2**20)
         )
 
 
@@ -138,7 +152,7 @@ def _decode(im: Image.Image) -> Image.Image:
         im = ImageOps.exif_transpose(im) or im  # phone photos store their rotation in EXIF
     except _DECODE_ERRORS as err:
         raise ValueError(
-            f"This image file is damaged or truncated and cannot be decoded ({err})."
+            tr("This image file is damaged or truncated and cannot be decoded ({error}).", error=err)
         ) from None
     return _normalize_mode(im)
 
@@ -169,13 +183,13 @@ def _normalize_mode(im: Image.Image) -> Image.Image:
     try:
         return im.convert("RGBA" if "A" in mode or "a" in mode else "RGB")
     except ValueError as err:
-        raise ValueError(f"Images in colour mode {mode!r} are not supported ({err}).") from None
+        raise ValueError(tr("Images in colour mode {mode!r} are not supported ({error}).", mode=mode, error=err)) from None
 
 
 def _unit_range(arr: np.ndarray) -> np.ndarray:
     """Floats already in [0, 1] stay; [0, 255]-style data is divided by 255; anything else min-max."""
     if not np.all(np.isfinite(arr)):
-        raise ValueError("The image contains NaN or infinite values.")
+        raise ValueError(tr("The image contains NaN or infinite values."))
     lo, hi = float(arr.min(initial=0.0)), float(arr.max(initial=0.0))
     if lo >= 0.0 and hi <= 1.0:
         return arr
@@ -191,14 +205,14 @@ def _from_array(arr: np.ndarray) -> Image.Image:
         arr = arr[..., 0]
     if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] not in (3, 4)):
         raise ValueError(
-            f"An image array must be (H, W), (H, W, 3) or (H, W, 4); got shape {tuple(arr.shape)}."
+            tr("An image array must be (H, W), (H, W, 3) or (H, W, 4); got shape {shape}.", shape=tuple(arr.shape))
         )
     _check_dimensions(arr.shape[1], arr.shape[0])
     if arr.dtype == np.bool_:
         arr = arr.astype(np.uint8) * 255
     if arr.dtype != np.uint8:
         if not np.issubdtype(arr.dtype, np.number):
-            raise ValueError(f"An image array must hold numbers, not {arr.dtype}.")
+            raise ValueError(tr("An image array must hold numbers, not {dtype}.", dtype=arr.dtype))
         if np.issubdtype(arr.dtype, np.integer) and arr.max(initial=0) > 255:
             scaled = arr.astype(np.float64) / (65535.0 if arr.max() <= 65535 else float(arr.max()))
         else:
@@ -216,7 +230,7 @@ def load_image(source: Any) -> Image.Image:
     or oversized input; sizes are checked before the pixels are decoded.
     """
     if source is None:
-        raise ValueError("No image was given: upload a picture, pick an example or draw one.")
+        raise ValueError(tr("No image was given: upload a picture, pick an example or draw one."))
     if isinstance(source, dict):
         return _from_editor(source)
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -226,7 +240,8 @@ def load_image(source: Any) -> Image.Image:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
-            raise ValueError(f"The file {path.name!r} does not exist (the upload may have expired); please upload it again.")
+            raise ValueError(tr("The file {name!r} does not exist (the upload may have expired); please upload it again.",
+                                name=path.name))
         _check_bytes(path.stat().st_size)
         # Read into memory (≤ MAX_UPLOAD_BYTES) so no file handle stays open after a failure.
         return _decode(_open_checked(io.BytesIO(path.read_bytes())))
@@ -236,19 +251,19 @@ def load_image(source: Any) -> Image.Image:
     if isinstance(source, (np.ndarray, Tensor)):
         arr = source.detach().cpu().numpy() if isinstance(source, Tensor) else source
         return _from_array(arr)
-    raise ValueError(f"Cannot read an image from a {type(source).__name__}.")
+    raise ValueError(tr("Cannot read an image from a {kind}.", kind=type(source).__name__))
 
 
 def _from_editor(value: dict[str, Any]) -> Image.Image:
     """A ``gr.Sketchpad``/``gr.ImageEditor`` value: {"background", "layers", "composite"}."""
     composite = value.get("composite")
     if composite is None:
-        raise ValueError("The sketchpad is empty: draw something first.")
+        raise EmptySketch(tr("The sketchpad is empty: draw something first."))
     im = load_image(composite)
     gray = to_gray(im)
     if float(gray.max() - gray.min()) < 1e-3:
         # A blank canvas (one colour everywhere) carries nothing to classify.
-        raise ValueError("The sketchpad is empty: draw something first.")
+        raise EmptySketch(tr("The sketchpad is empty: draw something first."))
     return im
 
 
@@ -302,7 +317,7 @@ def _border(gray: np.ndarray) -> np.ndarray:
 def square(gray: np.ndarray, fit: FitMode = "pad") -> np.ndarray:
     """(H, W) → (S, S): pad the short side with the background (border median), or centre-crop."""
     if fit not in FIT_MODES:
-        raise ValueError(f"fit must be 'pad' or 'crop', got {fit!r}.")
+        raise ValueError(tr("fit must be 'pad' or 'crop', got {fit!r}.", fit=fit))
     h, w = gray.shape
     if h == w:
         return gray
@@ -339,7 +354,7 @@ def prepare_fashion(source: Any, *, invert: InvertMode | bool = "auto", fit: Fit
     if isinstance(invert, bool):
         invert = "yes" if invert else "no"
     if invert not in INVERT_MODES:
-        raise ValueError(f"invert must be 'auto', 'yes' or 'no', got {invert!r}.")
+        raise ValueError(tr("invert must be 'auto', 'yes' or 'no', got {invert!r}.", invert=invert))
     im = load_image(source)
     gray = square(to_gray(im), fit)
     notes: list[str] = []
@@ -347,18 +362,16 @@ def prepare_fashion(source: Any, *, invert: InvertMode | bool = "auto", fit: Fit
     if do_invert:
         gray = 1.0 - gray
         if invert == "auto":
-            notes.append("Inverted automatically: the background was light, Fashion-MNIST has light objects on black.")
+            notes.append(tr("Inverted automatically: the background was light, Fashion-MNIST has light objects on black."))
     native = np.round(resize(gray, NATIVE_SIZE) * 255.0).astype(np.uint8)  # what a dataset image is
     x = to_model_input(torch.from_numpy(native)[None], INPUT_SIZE)  # (1, 1, 96, 96)
     display = np.round(denormalize(x.clone())[0, 0].numpy() * 255.0).astype(np.uint8)
     if float(native.max()) - float(native.min()) < 1:
-        notes.append("The image is uniform (a single grey level): the prediction means little.")
+        notes.append(tr("The image is uniform (a single grey level): the prediction means little."))
     return PreparedImage(x=x, display=display, native=native, inverted=do_invert, source_size=im.size, notes=notes)
 
 
 def limits_text() -> str:
-    """The upload limits as one sentence for the UI."""
-    return (
-        f"PNG, JPEG, WebP, BMP or GIF (first frame); at most {MAX_UPLOAD_BYTES / 2**20:.0f} MB "
-        f"and {MAX_PIXELS / 1e6:.0f} megapixels."
-    )
+    """The upload limits as one sentence for the UI, in the current language (call it per request)."""
+    return tr("PNG, JPEG, WebP, BMP or GIF (first frame); at most {mb:.0f} MB and {megapixels:.0f} megapixels.",
+              mb=MAX_UPLOAD_BYTES / 2**20, megapixels=MAX_PIXELS / 1e6)
