@@ -13,14 +13,16 @@ Figures are ``matplotlib.figure.Figure`` objects built without pyplot (thread sa
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from matplotlib import colormaps
+from matplotlib import colormaps, font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image, ImageDraw, ImageFont
@@ -28,11 +30,14 @@ from torch import Tensor, nn
 
 from explainer.blocks import block_parts
 from explainer.data import CLASS_NAMES
+from explainer.i18n import CHINESE, ENGLISH, N_, current_language, tr, use_language
 from explainer.resnet import residual_blocks
 
-BRANCH = "branch F(x)"
-SHORTCUT = "shortcut"
-SUM = "sum (before ReLU)"
+# Parts of a block: fixed English ids inside layer names (dropdown values, API); ``layer_label``
+# shows them in the user's language.
+BRANCH = N_("branch F(x)")
+SHORTCUT = N_("shortcut")
+SUM = N_("sum (before ReLU)")
 BLOCK_PARTS: tuple[str, ...] = (BRANCH, SHORTCUT, SUM)
 SEP = ": "
 Scale = Literal["shared", "per-map"]
@@ -83,6 +88,12 @@ def feature_map_names(model: nn.Module) -> list[str]:
     return names
 
 
+def layer_label(name: str) -> str:
+    """A feature-map name for display: "layer1.0: branch F(x)" with the block part in the current language."""
+    base, sep, part = name.partition(SEP)
+    return base + sep + tr(part) if part else name
+
+
 def block_names(model: nn.Module) -> list[str]:
     """Names of the residual blocks ("layer1.0" … "layer4.1")."""
     return [name for name, _ in residual_blocks(model)]
@@ -105,7 +116,8 @@ def predict_and_capture(model: nn.Module, x: Tensor, names: Sequence[str]) -> tu
     valid = set(feature_map_names(model))
     unknown = [n for n in names if n not in valid]
     if unknown:
-        raise ValueError(f"Unknown layer {unknown[0]!r}; choose one of: {', '.join(sorted(valid)[:8])}, …")
+        raise ValueError(tr("Unknown layer {name!r}; choose one of: {choices}, …", name=unknown[0],
+                            choices=", ".join(sorted(valid)[:8])))
     modules = dict(model.named_modules())
     out: dict[str, Tensor] = {}
     handles = []
@@ -158,7 +170,7 @@ def feature_grid_figure(fmap: Tensor, title: str, *, k: int = 16, scale: Scale =
     diverging colormap centred on 0; non-negative ones (after ReLU) a sequential one.
     """
     if scale not in ("shared", "per-map"):
-        raise ValueError(f"scale must be 'shared' or 'per-map', got {scale!r}.")
+        raise ValueError(tr("scale must be 'shared' or 'per-map', got {scale!r}.", scale=scale))
     if fmap.dim() != 3:
         raise ValueError(f"Expected a (C, H, W) feature map, got shape {tuple(fmap.shape)}.")
     channels = most_active_channels(fmap, k)
@@ -178,16 +190,18 @@ def feature_grid_figure(fmap: Tensor, title: str, *, k: int = 16, scale: Scale =
             own = float(np.abs(m).max()) or 1.0
             vmin, vmax = (-own, own) if signed else (float(m.min()), float(m.max()) or 1.0)
         image = ax.imshow(m, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
-        ax.set_title(f"ch {c}", fontsize=9)
+        ax.set_title(tr("ch {c}", c=c), fontsize=9)
     for ax in axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
         if not ax.images:
             ax.set_axis_off()
     if scale == "shared" and image is not None:
-        fig.colorbar(image, ax=axes, shrink=0.8, label="activation")
+        fig.colorbar(image, ax=axes, shrink=0.8, label=tr("activation"))
     c, h, w = fmap.shape
-    fig.suptitle(f"{title} — {len(channels)} most active of {c} channels, {h}×{w} ({scale} scale)", fontsize=10)
+    template = (N_("{title} — {n} most active of {c} channels, {h}×{w} (shared scale)") if scale == "shared"
+                else N_("{title} — {n} most active of {c} channels, {h}×{w} (per-map scale)"))
+    fig.suptitle(tr(template, title=layer_label(title), n=len(channels), c=c, h=h, w=w), fontsize=10)
     return fig
 
 
@@ -199,9 +213,43 @@ def feature_grid_image(fmap: Tensor, title: str, *, k: int = 16, scale: Scale = 
     what the app and the ``/feature_maps`` API return.
     """
     if scale not in ("shared", "per-map"):
-        raise ValueError(f"scale must be 'shared' or 'per-map', got {scale!r}.")
+        raise ValueError(tr("scale must be 'shared' or 'per-map', got {scale!r}.", scale=scale))
     if fmap.dim() != 3:
         raise ValueError(f"Expected a (C, H, W) feature map, got shape {tuple(fmap.shape)}.")
+    font = _label_font()
+    # Without a CJK font Chinese labels would be boxes: keep English then.
+    language = contextlib.nullcontext() if font is not None or current_language() != CHINESE else use_language(ENGLISH)
+    with language:
+        return _grid_image(fmap, title, k, scale, tile, font or ImageFont.load_default())
+
+
+@functools.cache
+def _cjk_font_file() -> str | None:
+    """The CJK font matplotlib uses as fallback (registered by ``explainer.i18n``), if any."""
+    from matplotlib import rcParams
+
+    families = set(rcParams["font.family"])
+    for f in font_manager.fontManager.ttflist:
+        if f.name in families and ("Hei" in f.name or "CJK" in f.name or "Han" in f.name):
+            return f.fname
+    return None
+
+
+@functools.cache
+def _cjk_font(size: int) -> ImageFont.FreeTypeFont | None:
+    path = _cjk_font_file()
+    try:
+        return ImageFont.truetype(path, size) if path else None
+    except OSError:
+        return None
+
+
+def _label_font() -> ImageFont.FreeTypeFont | None:
+    """Pillow's default font for English; a CJK font for Chinese (None if none is installed)."""
+    return _cjk_font(12) if current_language() == CHINESE else ImageFont.load_default()
+
+
+def _grid_image(fmap: Tensor, title: str, k: int, scale: Scale, tile: int, font: Any) -> np.ndarray:
     channels = most_active_channels(fmap, k)
     maps = fmap[channels].float()
     signed = bool((fmap < 0).any())
@@ -212,7 +260,6 @@ def feature_grid_image(fmap: Tensor, title: str, *, k: int = 16, scale: Scale = 
     cell_w, cell_h = tile + gap, tile + label_h + gap
     canvas = Image.new("RGB", (cols * cell_w + gap, head + rows * cell_h + 22), "white")
     draw = ImageDraw.Draw(canvas)
-    font = ImageFont.load_default()
     lim = float(maps.abs().max()) or 1.0
     for i, (c, m) in enumerate(zip(channels, maps)):
         if scale == "shared":
@@ -224,15 +271,17 @@ def feature_grid_image(fmap: Tensor, title: str, *, k: int = 16, scale: Scale = 
         unit = F.interpolate(unit[None, None], size=(tile, tile), mode="nearest")[0, 0].numpy()
         rgb = (cmap(unit)[..., :3] * 255).astype(np.uint8)
         x0, y0 = gap + (i % cols) * cell_w, head + (i // cols) * cell_h
-        draw.text((x0, y0), f"ch {c}", fill="black", font=font)
+        draw.text((x0, y0), tr("ch {c}", c=c), fill="black", font=font)
         canvas.paste(Image.fromarray(rgb), (x0, y0 + label_h))
     c_, h, w = fmap.shape
-    draw.text((gap, 4), f"{title}: {len(channels)} most active of {c_} channels, {h}x{w}", fill="black", font=font)
+    draw.text((gap, 4), tr("{title}: {n} most active of {c} channels, {h}x{w}", title=layer_label(title),
+                           n=len(channels), c=c_, h=h, w=w), fill="black", font=font)
     if scale == "shared":
         lo, hi = (-lim, lim) if signed else (0.0, lim)
-        legend = f"{scale} colour scale: {lo:.3g} to {hi:.3g} ({'blue < 0 < red' if signed else 'dark = low, bright = high'})"
+        legend = tr(N_("shared colour scale: {lo:.3g} to {hi:.3g} (blue < 0 < red)") if signed
+                    else N_("shared colour scale: {lo:.3g} to {hi:.3g} (dark = low, bright = high)"), lo=lo, hi=hi)
     else:
-        legend = "per-map colour scale: each tile stretched to its own range"
+        legend = tr("per-map colour scale: each tile stretched to its own range")
     draw.text((gap, canvas.height - 18), legend, fill="black", font=font)
     return np.asarray(canvas).copy()
 
@@ -291,15 +340,15 @@ def branch_shortcut_figure(comparisons: Sequence[BlockComparison], channel: int 
     for r, comp in enumerate(comparisons):
         if channel is None:
             panels = [t.mean(0) for t in (comp.branch, comp.shortcut, comp.sum)]
-            what = "mean over channels"
+            what = tr("mean over channels")
         else:
             ch = min(max(0, int(channel)), comp.sum.shape[0] - 1)
             panels = [t[ch] for t in (comp.branch, comp.shortcut, comp.sum)]
-            what = f"channel {ch}"
+            what = tr("channel {ch}", ch=ch)
         panels.append(panels[2].clamp_min(0))
         lim = max(float(p.abs().max()) for p in panels) or 1.0
-        shortcut_name = "1×1 projection of x" if comp.projection else "shortcut x (identity)"
-        titles = ["branch F(x)", shortcut_name, "sum F(x)+x", "output = ReLU(sum)"]
+        shortcut_name = tr("1×1 projection of x") if comp.projection else tr("shortcut x (identity)")
+        titles = [tr("branch F(x)"), shortcut_name, tr("sum F(x)+x"), tr("output = ReLU(sum)")]
         for c, (ax, p, t) in enumerate(zip(axes[r], panels, titles)):
             im = ax.imshow(p.numpy(), cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
             ax.set_xticks([])
@@ -308,7 +357,8 @@ def branch_shortcut_figure(comparisons: Sequence[BlockComparison], channel: int 
             if c == 0:
                 ax.set_ylabel(f"{comp.name}\n‖F‖/‖x‖={comp.ratio:.2f}", fontsize=9)
         axes[r, 3].text(1.04, 0.5, f"±{lim:.2g}", transform=axes[r, 3].transAxes, fontsize=8, va="center")
-    fig.suptitle(f"Each block adds its branch F(x) to its shortcut ({what}); red > 0 > blue", fontsize=10, y=0.998)
+    fig.suptitle(tr("Each block adds its branch F(x) to its shortcut ({what}); red > 0 > blue", what=what),
+                 fontsize=10, y=0.998)
     return fig
 
 
@@ -323,8 +373,8 @@ def norm_ratio_figure(comparisons: Sequence[BlockComparison]) -> Figure:
     ax.axhline(1.0, color="gray", linestyle="--", linewidth=1)
     for i, r in enumerate(ratios):
         ax.text(i, r, f"{r:.2f}", ha="center", va="bottom", fontsize=8)
-    ax.set_ylabel("‖F(x)‖ / ‖shortcut‖")
-    ax.set_title("How much each block changes its input (orange: 1×1 projection shortcut)", fontsize=10)
+    ax.set_ylabel(tr("‖F(x)‖ / ‖shortcut‖"))
+    ax.set_title(tr("How much each block changes its input (orange: 1×1 projection shortcut)"), fontsize=10)
     ax.tick_params(axis="x", rotation=45, labelsize=8)
     return fig
 

@@ -37,4 +37,32 @@ MESSAGES: dict[str, str] = {
         "这张图像只有一个灰度值：它的预测没有什么意义。",
     "PNG, JPEG, WebP, BMP or GIF (first frame); at most {mb:.0f} MB and {megapixels:.0f} megapixels.":
         "PNG、JPEG、WebP、BMP 或 GIF（只取第一帧）；最大 {mb:.0f} MB、{megapixels:.0f} 百万像素。",
+    # --- explainer/inside.py: feature maps, branch vs shortcut --------------------------------------
+    "branch F(x)": "分支 F(x)",
+    "shortcut": "快捷连接",
+    "sum (before ReLU)": "和（ReLU 之前）",
+    "Unknown layer {name!r}; choose one of: {choices}, …": "没有名为 {name!r} 的层；可选的有：{choices}，…",
+    "scale must be 'shared' or 'per-map', got {scale!r}.": "scale 必须是 'shared' 或 'per-map'，收到的是 {scale!r}。",
+    "ch {c}": "通道 {c}",
+    "activation": "激活值",
+    "{title} — {n} most active of {c} channels, {h}×{w} (shared scale)":
+        "{title} — {c} 个通道中最活跃的 {n} 个，{h}×{w}（共用色标）",
+    "{title} — {n} most active of {c} channels, {h}×{w} (per-map scale)":
+        "{title} — {c} 个通道中最活跃的 {n} 个，{h}×{w}（每张图各用自己的色标）",
+    "{title}: {n} most active of {c} channels, {h}x{w}": "{title}：{c} 个通道中最活跃的 {n} 个，{h}x{w}",
+    "shared colour scale: {lo:.3g} to {hi:.3g} (blue < 0 < red)": "共用色标：{lo:.3g} 到 {hi:.3g}（蓝 < 0 < 红）",
+    "shared colour scale: {lo:.3g} to {hi:.3g} (dark = low, bright = high)":
+        "共用色标：{lo:.3g} 到 {hi:.3g}（暗 = 低，亮 = 高）",
+    "per-map colour scale: each tile stretched to its own range": "各图独立色标：每个小图按自己的取值范围拉伸",
+    "mean over channels": "各通道的平均",
+    "channel {ch}": "通道 {ch}",
+    "1×1 projection of x": "x 的 1×1 投影",
+    "shortcut x (identity)": "快捷连接 x（恒等映射）",
+    "sum F(x)+x": "和 F(x)+x",
+    "output = ReLU(sum)": "输出 = ReLU(和)",
+    "Each block adds its branch F(x) to its shortcut ({what}); red > 0 > blue":
+        "每个残差块把分支 F(x) 加到快捷连接上（{what}）；红 > 0 > 蓝",
+    "‖F(x)‖ / ‖shortcut‖": "‖F(x)‖ / ‖快捷连接‖",
+    "How much each block changes its input (orange: 1×1 projection shortcut)":
+        "每个残差块把输入改变了多少（橙色：1×1 投影快捷连接）",
 }
