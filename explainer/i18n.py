@@ -20,6 +20,7 @@ has a translation with the same fields. This module imports neither gradio nor t
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -165,6 +166,8 @@ def _register_cjk_font() -> None:
     if found:
         # A generic family resolves to one font; fallback needs the CJK family listed explicitly.
         rcParams["font.family"] = ["sans-serif", found[0]]
+        # The CJK font has no bold face; matplotlib would log that for every bold title it draws.
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
 def has_cjk_font() -> bool:

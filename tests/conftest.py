@@ -37,9 +37,11 @@ def app_client() -> Iterator[object]:
     from gradio_client import Client
 
     import app
+    from explainer.ui.launch import launch_kwargs
 
     port = free_port()
-    app.demo.queue().launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True)
+    kwargs = {**launch_kwargs(), "server_name": "127.0.0.1", "server_port": port}
+    app.demo.queue().launch(prevent_thread_lock=True, quiet=True, **kwargs)
     client = Client(f"http://127.0.0.1:{port}/", verbose=False)
     yield client
     client.close()

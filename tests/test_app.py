@@ -10,7 +10,8 @@ import app
 
 def test_module_level_demo_has_three_tabs() -> None:
     assert app.demo is not None
-    labels = [getattr(b, "label", None) for b in app.demo.blocks.values()]
+    # Tab labels are gr.I18n keys (the English text), translated in the browser.
+    labels = [getattr(getattr(b, "label", None), "key", None) for b in app.demo.blocks.values()]
     for tab in ("Blocks & shapes", "Degradation", "Inside ResNet-18"):
         assert tab in labels
 

@@ -1,4 +1,4 @@
-"""The whole app: three tabs, each built by its own module."""
+"""The whole app: a language switch and three tabs, each built by its own module."""
 
 from __future__ import annotations
 
@@ -7,33 +7,85 @@ import logging
 
 import gradio as gr
 
+from explainer.i18n import COOKIE, LANGUAGES, N_, tr
+from explainer.ui.common import Refresh, T
+
 log = logging.getLogger("resnet_explainer")
 
 TITLE = "ResNet Explainer"
-HEADER = """# ResNet Explainer
-Residual networks (残差网络), hands on: build a block and watch the tensor, see why deep *plain* nets
-train worse, and look inside a ResNet-18 we trained on Fashion-MNIST. Companion to the ResNet chapter of
-[Dive into Deep Learning](https://d2l.ai/chapter_convolutional-modern/resnet.html).
-"""
+HEADER = N_("Residual networks, hands on: build a block and watch the tensor, see why deep *plain* nets "
+            "train worse, and look inside a ResNet-18 we trained on Fashion-MNIST. Companion to the ResNet "
+            "chapter of [Dive into Deep Learning](https://d2l.ai/chapter_convolutional-modern/resnet.html) "
+            "([动手学深度学习](https://zh.d2l.ai/chapter_convolutional-modern/resnet.html)).")
 
-# (tab label, module in explainer.ui). Each module has ``build()``.
+# (tab label, module in explainer.ui). Each module has ``build()``, which may return the
+# server-rendered outputs to redraw when the language changes (``Refresh``).
 TABS: tuple[tuple[str, str], ...] = (
-    ("Blocks & shapes", "blocks_tab"),
-    ("Degradation", "degradation_tab"),
-    ("Inside ResNet-18", "inside_tab"),
+    (N_("Blocks & shapes"), "blocks_tab"),
+    (N_("Degradation"), "degradation_tab"),
+    (N_("Inside ResNet-18"), "inside_tab"),
 )
+
+# Gradio has no server-side API to switch the page language. Its own Settings panel calls
+# `changeLocale` from the frontend's core module; we import that same module (ES modules are
+# singletons per URL, so this is the running app's store) and call it. The cookie tells the
+# server which language to answer in (explainer.ui.common.request_language).
+_SET_LANGUAGE_JS = """
+async (lang) => {
+  document.cookie = `%(cookie)s=${lang}; path=/; max-age=31536000; SameSite=Lax`;
+  const core = performance.getEntriesByType("resource").map((e) => e.name)
+    .find((n) => /\/assets\/core-[\w-]+\.js(\?|$)/.test(n));
+  if (core) {
+    try { (await import(core)).changeLocale(lang); } catch (err) { console.warn("language switch:", err); }
+  }
+  return lang;
+}
+""" % {"cookie": COOKIE}
+
+# On page load: a saved choice wins over the browser language; otherwise the language Gradio picked
+# from the browser (mirrored in <html lang>) is remembered. An observer keeps the cookie in step
+# when the language is changed in Gradio's own Settings panel.
+_LOAD_LANGUAGE_JS = """
+async () => {
+  const saved = (document.cookie.match(/(?:^|; )%(cookie)s=([^;]+)/) || [])[1];
+  const current = () => (document.documentElement.lang || navigator.language || "en");
+  const norm = (tag) => (tag.toLowerCase().startsWith("zh") ? "zh-CN" : "en");
+  const lang = norm(saved || current());
+  await (%(set)s)(lang);
+  if (!window.__resnetLangObserver) {
+    window.__resnetLangObserver = new MutationObserver(() => {
+      document.cookie = `%(cookie)s=${norm(current())}; path=/; max-age=31536000; SameSite=Lax`;
+    });
+    window.__resnetLangObserver.observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
+  }
+  return lang;
+}
+""" % {"cookie": COOKIE, "set": _SET_LANGUAGE_JS.strip()}
 
 
 def build_demo() -> gr.Blocks:
     """Assemble the Blocks app. A tab that fails to build shows why instead of taking the app down."""
+    refreshes: list[Refresh] = []
     with gr.Blocks(title=TITLE, delete_cache=(3600, 3600)) as demo:
-        gr.Markdown(HEADER)
+        with gr.Row(equal_height=True):
+            gr.Markdown("# ResNet Explainer", elem_id="title")
+            language = gr.Radio([(name, code) for code, name in LANGUAGES.items()], value="en",
+                                label="Language / 语言", elem_id="language", scale=0, min_width=220)
+        gr.Markdown(T(HEADER))
         with gr.Tabs():
             for label, module_name in TABS:
-                with gr.Tab(label, id=module_name):
+                with gr.Tab(T(label), id=module_name):
                     try:
-                        importlib.import_module(f"explainer.ui.{module_name}").build()
+                        refreshes += importlib.import_module(f"explainer.ui.{module_name}").build() or []
                     except Exception as err:  # noqa: BLE001 -- keep the other tabs serving
                         log.exception("tab %s failed to build", label)
-                        gr.Markdown(f"⚠️ This tab is unavailable: {err}")
+                        gr.Markdown(tr("⚠️ This tab is unavailable: {error}", error=err))
+        # Server-rendered text (explanations with numbers, plot titles) is redrawn in the new
+        # language after a switch, and after page load when the browser is not English.
+        switched = language.input(None, inputs=language, outputs=language, js=_SET_LANGUAGE_JS,
+                                  api_visibility="private", queue=False)
+        loaded = demo.load(None, outputs=language, js=_LOAD_LANGUAGE_JS, api_visibility="private", queue=False)
+        for r in refreshes:
+            switched.then(r.fn, r.inputs, r.outputs, api_visibility="private")
+            loaded.then(r.on_load, r.inputs, r.outputs, api_visibility="private")
     return demo

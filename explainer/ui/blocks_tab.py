@@ -13,29 +13,37 @@ from explainer.block_explorer import explore_block, rows_for_table
 from explainer.network_explorer import network_summary, trace_preset
 from explainer.presets import MAX_CLASSES, MAX_IN_CHANNELS, MAX_SIDE, PRESETS
 from explainer.trace import TraceResult
-from explainer.ui.common import as_int, ui_errors
+from explainer.i18n import N_, tr
+from explainer.ui.checked import CheckedNumber
+from explainer.ui.common import Refresh, T, as_int, ui_errors
 
 HEADERS = list(TraceResult.COLUMNS)
+N_("layer"), N_("operation"), N_("output shape"), N_("params"), N_("MACs"), N_("receptive field")
+N_("stride from input")  # the column names above, translated in _table
 
-INTRO = """
-Pick a block and watch what it does to a tensor — or pick a whole network and get the table D2L prints
-with `for layer in net: print(layer.__class__.__name__, 'output shape:', X.shape)`, but for *every*
-layer, including the residual **add** that hook-based tools (torchinfo) cannot see.
-"""
+INTRO = N_("Pick a block and watch what it does to a tensor — or pick a whole network and get the table D2L "
+           "prints with `for layer in net: print(layer.__class__.__name__, 'output shape:', X.shape)`, but for "
+           "*every* layer, including the residual **add** that hook-based tools (torchinfo) cannot see.")
 
 HELP = {
-    "block": "basic: two 3×3 convs (ResNet-18/34). bottleneck: 1×1 squeeze → 3×3 → 1×1 expand ×4 (ResNet-50+).",
-    "shortcut": "identity: add x unchanged. projection: 1×1 conv + BN reshapes x first (D2L's use_1x1conv). "
-                "none: the plain twin, no add.",
-    "stride": "2 halves height and width (⌈H/2⌉); 1 keeps them.",
-    "out": "Channels the block outputs. A bottleneck's inner width is a quarter of this (expansion 4).",
+    "block": N_("basic: two 3×3 convs (ResNet-18/34). bottleneck: 1×1 squeeze → 3×3 → 1×1 expand ×4 (ResNet-50+)."),
+    "shortcut": N_("identity: add x unchanged. projection: 1×1 conv + BN reshapes x first (D2L's use_1x1conv). "
+                   "none: the plain twin, no add."),
+    "stride": N_("2 halves height and width (⌈H/2⌉); 1 keeps them."),
+    "out": N_("Channels the block outputs. A bottleneck's inner width is a quarter of this (expansion 4)."),
 }
 
 
+def _table(rows: list[list[Any]]) -> dict[str, Any]:
+    """A Dataframe value with the column names in the request's language."""
+    return {"headers": [tr(h) for h in HEADERS], "data": rows}
+
+
 def _ints(**values: Any) -> dict[str, int]:
-    limits = {"in_channels": ("Input channels", 1, MAX_IN_CHANNELS), "out_channels": ("Output channels", 1, MAX_IN_CHANNELS),
-              "height": ("Height", 1, MAX_SIDE), "width": ("Width", 1, MAX_SIDE),
-              "num_classes": ("Number of classes", 1, MAX_CLASSES), "stride": ("Stride", 1, 2)}
+    limits = {"in_channels": (N_("Input channels"), 1, MAX_IN_CHANNELS),
+              "out_channels": (N_("Output channels"), 1, MAX_IN_CHANNELS),
+              "height": (N_("Height"), 1, MAX_SIDE), "width": (N_("Width"), 1, MAX_SIDE),
+              "num_classes": (N_("Number of classes"), 1, MAX_CLASSES), "stride": (N_("Stride"), 1, 2)}
     return {k: as_int(v, limits[k][0], lo=limits[k][1], hi=limits[k][2]) for k, v in values.items()}
 
 
@@ -48,7 +56,7 @@ def block_shapes(block: str, shortcut: str, in_channels: float, out_channels: fl
                            bool(batch_norm), v["height"], v["width"])
     # Plain rows, not a gr.Dataframe: creating a component here would also render it when this
     # runs at build time (the tab opens with the default block already traced).
-    return rows_for_table(report), report.diagram, report.explanation, report.code
+    return _table(rows_for_table(report)), report.diagram, report.explanation, report.code
 
 
 def _csv_file(name: str, trace: TraceResult) -> str:
@@ -64,49 +72,56 @@ def network_shapes(preset: str, in_channels: float, height: float, width: float,
                    num_classes: float) -> tuple[Any, str, Any, str]:
     """API ``/network_shapes`` → (per-layer table, summary, stage-level table, CSV file)."""
     if preset not in PRESETS:
-        raise ValueError(f"Unknown network {preset!r}. Choose one of: {', '.join(PRESETS)}.")
+        raise ValueError(tr("Unknown network {name}. Choose one of: {choices}.", name=repr(preset),
+                            choices=", ".join(PRESETS)))
     v = _ints(in_channels=in_channels, height=height, width=width, num_classes=num_classes)
     trace = trace_preset(preset, v["in_channels"], v["height"], v["width"], v["num_classes"])
     summary = network_summary(preset, trace)
-    return trace.table(), summary, trace.table(collapsed=True), _csv_file(preset, trace)
+    return _table(trace.table()), summary, _table(trace.table(collapsed=True)), _csv_file(preset, trace)
 
 
+@ui_errors
 def preset_defaults(preset: str) -> tuple[int, int, int, int]:
     """The input a preset is usually shown with (channels, height, width, classes)."""
     if preset not in PRESETS:
-        raise gr.Error(f"Unknown network {preset!r}.")
+        raise ValueError(tr("Unknown network {name}. Choose one of: {choices}.", name=repr(preset),
+                            choices=", ".join(PRESETS)))
     p = PRESETS[preset]
     return p.in_channels, p.height, p.width, p.num_classes
 
 
-def build() -> None:
-    """Create the tab's components and events (call inside ``with gr.Tab(...)``)."""
-    gr.Markdown(INTRO)
+def build() -> list[Refresh]:
+    """Create the tab's components and events (call inside ``with gr.Tab(...)``).
+
+    Returns the server-rendered outputs to redraw when the page language changes.
+    """
+    gr.Markdown(T(INTRO))
     # The page opens already showing the default block and network (computed once, at build time).
     first_table, first_diagram, first_text, first_code = block_shapes("basic", "projection", 64, 128, 2, True, 56, 56)
     net_first = network_shapes("D2L ResNet-18", 1, 224, 224, 10)
-    with gr.Accordion("① One block", open=True):
+    with gr.Accordion(T("① One block"), open=True):
         with gr.Row():
             with gr.Column(scale=1, min_width=280):
-                block = gr.Radio(["basic", "bottleneck"], value="basic", label="Block", info=HELP["block"])
-                shortcut = gr.Radio(["identity", "projection", "none"], value="projection", label="Shortcut",
-                                    info=HELP["shortcut"], elem_id="block-shortcut")
-                stride = gr.Radio([1, 2], value=2, label="Stride", info=HELP["stride"], elem_id="block-stride")
+                block = gr.Radio(["basic", "bottleneck"], value="basic", label=T("Block"), info=T(HELP["block"]))
+                shortcut = gr.Radio(["identity", "projection", "none"], value="projection", label=T("Shortcut"),
+                                    info=T(HELP["shortcut"]), elem_id="block-shortcut")
+                stride = gr.Radio([1, 2], value=2, label=T("Stride"), info=T(HELP["stride"]),
+                                  elem_id="block-stride")
                 with gr.Row():
-                    in_ch = gr.Number(64, label="Input channels", step=1, minimum=1, maximum=MAX_IN_CHANNELS)
-                    out_ch = gr.Number(128, label="Output channels", step=1, minimum=1,
-                                       maximum=MAX_IN_CHANNELS, info=HELP["out"])
+                    in_ch = CheckedNumber(64, label=T("Input channels"), step=1, minimum=1, maximum=MAX_IN_CHANNELS)
+                    out_ch = CheckedNumber(128, label=T("Output channels"), step=1, minimum=1,
+                                       maximum=MAX_IN_CHANNELS, info=T(HELP["out"]))
                 with gr.Row():
-                    height = gr.Number(56, label="Height", step=1, minimum=1, maximum=MAX_SIDE)
-                    width = gr.Number(56, label="Width", step=1, minimum=1, maximum=MAX_SIDE)
-                bn = gr.Checkbox(True, label="Batch normalization")
+                    height = CheckedNumber(56, label=T("Height"), step=1, minimum=1, maximum=MAX_SIDE)
+                    width = CheckedNumber(56, label=T("Width"), step=1, minimum=1, maximum=MAX_SIDE)
+                bn = gr.Checkbox(True, label=T("Batch normalization"))
             with gr.Column(scale=2):
                 explanation = gr.Markdown(first_text, elem_id="block-explanation")
-                diagram = gr.Plot(first_diagram, format="png", label="The block: main path, shortcut, and the add",
+                diagram = gr.Plot(first_diagram, format="png", label=T("The block: main path, shortcut, and the add"),
                                   show_label=False)
-        block_table = gr.Dataframe(first_table, headers=HEADERS, label="Every layer of the block",
+        block_table = gr.Dataframe(first_table["data"], headers=HEADERS, label=T("Every layer of the block"),
                                    interactive=False, elem_id="block-table")
-        code = gr.Code(first_code, language="python", label="This block in PyTorch (copy and run it)",
+        code = gr.Code(first_code, language="python", label=T("This block in PyTorch (copy and run it)"),
                        interactive=False)
     inputs = [block, shortcut, in_ch, out_ch, stride, bn, height, width]
     gr.on(
@@ -116,21 +131,21 @@ def build() -> None:
         api_name="block_shapes", trigger_mode="always_last",
     )
 
-    with gr.Accordion("② A whole network", open=True):
+    with gr.Accordion(T("② A whole network"), open=True):
         with gr.Row():
-            preset = gr.Dropdown(list(PRESETS), value="D2L ResNet-18", label="Network", scale=2)
-            n_in = gr.Number(1, label="Input channels", step=1, minimum=1, maximum=MAX_IN_CHANNELS)
-            n_h = gr.Number(224, label="Height", step=1, minimum=1, maximum=MAX_SIDE)
-            n_w = gr.Number(224, label="Width", step=1, minimum=1, maximum=MAX_SIDE)
-            n_cls = gr.Number(10, label="Classes", step=1, minimum=1, maximum=MAX_CLASSES)
+            preset = gr.Dropdown(list(PRESETS), value="D2L ResNet-18", label=T("Network"), scale=2)
+            n_in = CheckedNumber(1, label=T("Input channels"), step=1, minimum=1, maximum=MAX_IN_CHANNELS)
+            n_h = CheckedNumber(224, label=T("Height"), step=1, minimum=1, maximum=MAX_SIDE)
+            n_w = CheckedNumber(224, label=T("Width"), step=1, minimum=1, maximum=MAX_SIDE)
+            n_cls = CheckedNumber(10, label=T("Classes"), step=1, minimum=1, maximum=MAX_CLASSES)
         with gr.Row():
-            go = gr.Button("Show shapes", variant="primary")
-            csv = gr.DownloadButton("Download CSV", value=net_first[3])
+            go = gr.Button(T("Show shapes"), variant="primary")
+            csv = gr.DownloadButton(T("Download CSV"), value=net_first[3])
         summary = gr.Markdown(net_first[1], elem_id="network-summary")
-        stage_table = gr.Dataframe(net_first[2], headers=HEADERS, label="Stage by stage (D2L's printout)",
+        stage_table = gr.Dataframe(net_first[2]["data"], headers=HEADERS, label=T("Stage by stage (D2L's printout)"),
                                    interactive=False, elem_id="stage-table")
-        with gr.Accordion("Every layer", open=False):
-            net_table = gr.Dataframe(net_first[0], headers=HEADERS, label="Every layer", interactive=False,
+        with gr.Accordion(T("Every layer"), open=False):
+            net_table = gr.Dataframe(net_first[0]["data"], headers=HEADERS, label=T("Every layer"), interactive=False,
                                      max_height=600)
     net_inputs = [preset, n_in, n_h, n_w, n_cls]
     net_outputs = [net_table, summary, stage_table, csv]
@@ -140,3 +155,5 @@ def build() -> None:
     preset.change(preset_defaults, inputs=preset, outputs=[n_in, n_h, n_w, n_cls],
                   api_name="preset_defaults", api_visibility="private").then(
         network_shapes, net_inputs, net_outputs, api_name="network_shapes_on_preset", api_visibility="private")
+    return [Refresh(block_shapes, inputs, [block_table, diagram, explanation, code]),
+            Refresh(network_shapes, net_inputs, net_outputs)]

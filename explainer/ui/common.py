@@ -1,15 +1,71 @@
-"""What every tab shares: error translation at the UI boundary and the queue groups."""
+"""What every tab shares: translation, error translation at the UI boundary, and the queue groups."""
 
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
 import gradio as gr
 
+from explainer.i18n import COOKIE, ENGLISH, current_language, pick_language, tr, ui_translations, use_language
+
 log = logging.getLogger("resnet_explainer")
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Static UI text goes to the browser as gr.I18n keys (the English sentence is the key) and is
+# translated there; launch(i18n=I18N) hands it the dictionaries.
+I18N = gr.I18n(**ui_translations())
+
+
+def T(msgid: str) -> Any:
+    """A static UI string (label, heading, Markdown) that the browser shows in the user's language."""
+    return I18N(msgid)
+
+
+def request_language(request: gr.Request | None) -> str:
+    """The language to answer ``request`` in: the page's choice (cookie), else the browser's.
+
+    Without a request (a handler called by another handler, or directly in tests) the language
+    already in effect is kept.
+    """
+    if request is None:
+        return current_language()
+    cookies = getattr(request, "cookies", None) or {}
+    headers = getattr(request, "headers", None) or {}
+    return pick_language(cookies.get(COOKIE), headers.get("accept-language"))
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """Outputs a tab renders on the server that must be redrawn when the language changes.
+
+    ``fn`` is a ``ui_errors`` handler computing ``outputs`` from ``inputs``; the app calls it after
+    a language switch, and after page load unless the page is in English (the build-time values
+    already are).
+    """
+
+    fn: Callable[..., Any]
+    inputs: Sequence[Any]
+    outputs: Sequence[Any]
+
+    @property
+    def on_load(self) -> Callable[..., Any]:
+        fn, n = self.fn, len(self.outputs)
+
+        @functools.wraps(fn)
+        def refresh_if_translated(*args: Any, **kwargs: Any) -> Any:
+            if _split_request(args, dict(kwargs))[2] == ENGLISH:
+                return gr.skip() if n == 1 else tuple(gr.skip() for _ in range(n))
+            return fn(*args, **kwargs)
+
+        # Same signature as fn (a ui_errors handler, so it already asks for the request).
+        refresh_if_translated.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]
+        return refresh_if_translated
+
 
 # CPU-heavy events (training, attributions, gradient norms) share one queue group sized for a
 # 2-vCPU Space: two at a time, the rest wait in line. Cheap events (shape tables) keep Gradio's
@@ -17,45 +73,94 @@ F = TypeVar("F", bound=Callable[..., Any])
 HEAVY: dict[str, Any] = {"concurrency_id": "heavy", "concurrency_limit": 2}
 
 
-def ui_errors(fn: F) -> F:
-    """Turn the logic's ``ValueError`` into a ``gr.Error`` with the same sentence.
+def _with_request(fn: Callable[..., Any], wrapper: Callable[..., Any]) -> None:
+    """Give ``wrapper`` the signature of ``fn`` plus a trailing ``request: gr.Request``.
 
-    Anything else is a bug: it is logged with its traceback on the server and the user gets a
-    short apology instead of a stack trace.
+    Gradio inspects the signature to inject the request; the request is not an input, so the
+    public API signature (and ``gradio_client`` calls) stay the same.
+    """
+    sig = inspect.signature(fn)
+    params = list(sig.parameters.values())
+    if not any(p.name == "request" for p in params):
+        params.append(inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
+                                        annotation=gr.Request))
+    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**getattr(fn, "__annotations__", {}), "request": gr.Request}
+
+
+def _split_request(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any], str]:
+    # Gradio inserts the request at its parameter's index, which is not the last position when a
+    # handler's optional arguments are not wired to inputs: find it by type, not by position.
+    request = kwargs.pop("request", None)
+    rest = []
+    for a in args:
+        if isinstance(a, gr.Request):
+            request = a
+        else:
+            rest.append(a)
+    return rest, kwargs, request_language(request)
+
+
+def _bug_message(fn: Callable[..., Any], err: Exception) -> str:
+    log.exception("unexpected error in %s", fn.__name__)
+    return tr("Something went wrong on the server ({error}); the app keeps running — please try other settings.",
+              error=type(err).__name__)
+
+
+def ui_errors(fn: F) -> F:
+    """Run a handler in the request's language and turn its ``ValueError`` into a ``gr.Error``.
+
+    The logic's sentences are already translated (``tr`` inside ``use_language``). Anything other
+    than ``ValueError``/``TypeError`` is a bug: it is logged with its traceback on the server and
+    the user gets a short apology instead of a stack trace.
     """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except gr.Error:
-            raise
-        except (ValueError, TypeError) as err:
-            raise gr.Error(str(err)) from err
-        except MemoryError as err:
-            raise gr.Error("That request needs more memory than this server has; try smaller sizes.") from err
-        except Exception as err:  # noqa: BLE001 -- the UI boundary: nothing may crash the app
-            log.exception("unexpected error in %s", fn.__name__)
-            raise gr.Error(f"Something went wrong on the server ({type(err).__name__}); the app keeps running — please try other settings.") from err
+        args_, kwargs_, lang = _split_request(args, kwargs)
+        with use_language(lang):
+            try:
+                return fn(*args_, **kwargs_)
+            except gr.Error:
+                raise
+            except (ValueError, TypeError) as err:
+                raise gr.Error(str(err)) from err
+            except MemoryError as err:
+                raise gr.Error(tr("That request needs more memory than this server has; try smaller sizes.")) from err
+            except Exception as err:  # noqa: BLE001 -- the UI boundary: nothing may crash the app
+                raise gr.Error(_bug_message(fn, err)) from err
 
+    _with_request(fn, wrapper)
     return wrapper  # type: ignore[return-value]
 
 
 def ui_errors_gen(fn: F) -> F:
-    """``ui_errors`` for generator handlers (streaming updates, e.g. live training)."""
+    """``ui_errors`` for generator handlers (streaming updates, e.g. live training).
+
+    Gradio may advance the generator from different worker threads, so the language is set
+    around every step rather than once.
+    """
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            yield from fn(*args, **kwargs)
-        except gr.Error:
-            raise
-        except (ValueError, TypeError) as err:
-            raise gr.Error(str(err)) from err
-        except Exception as err:  # noqa: BLE001
-            log.exception("unexpected error in %s", fn.__name__)
-            raise gr.Error(f"Something went wrong on the server ({type(err).__name__}); the app keeps running.") from err
+    def wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        args_, kwargs_, lang = _split_request(args, kwargs)
+        with use_language(lang):
+            gen = fn(*args_, **kwargs_)
+        while True:
+            with use_language(lang):
+                try:
+                    item = next(gen)
+                except StopIteration:
+                    return
+                except gr.Error:
+                    raise
+                except (ValueError, TypeError) as err:
+                    raise gr.Error(str(err)) from err
+                except Exception as err:  # noqa: BLE001
+                    raise gr.Error(_bug_message(fn, err)) from err
+            yield item
 
+    _with_request(fn, wrapper)
     return wrapper  # type: ignore[return-value]
 
 
@@ -64,12 +169,13 @@ def as_int(value: Any, name: str, *, lo: int, hi: int) -> int:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}.") from None
+        raise ValueError(tr("{name} must be a number, got {value}.", name=tr(name), value=repr(value))) from None
     if number != number:  # NaN
-        raise ValueError(f"{name} must be a number, got NaN.")
+        raise ValueError(tr("{name} must be a number, got NaN.", name=tr(name)))
     if not number.is_integer():
-        raise ValueError(f"{name} must be a whole number, got {value}.")
+        raise ValueError(tr("{name} must be a whole number, got {value}.", name=tr(name), value=value))
     number_i = int(number)
     if not lo <= number_i <= hi:
-        raise ValueError(f"{name} must be between {lo} and {hi}, got {number_i}.")
+        raise ValueError(tr("{name} must be between {lo} and {hi}, got {value}.", name=tr(name), lo=lo, hi=hi,
+                            value=number_i))
     return number_i

@@ -24,12 +24,17 @@ from explainer import images, imagenet, inside
 from explainer.checkpoint import CheckpointError, load_model
 from explainer.data import CLASS_NAMES
 from explainer.samples import example_paths
-from explainer.ui.common import HEAVY, ui_errors
+from explainer.i18n import N_, tr
+from explainer.ui.checked import CheckedSlider
+from explainer.ui.common import HEAVY, Refresh, T, as_int, ui_errors
 
 FASHION = "Fashion-MNIST ResNet-18"
 IMAGENET = "ImageNet ResNet-18"
 PREDICTED = "predicted"
 DEFAULT_LAYER = "layer1"
+INTRO = N_("## Inside ResNet-18\nWhat has a trained ResNet-18 learned, and why did it decide that? Pick an example, "
+           "upload a photo or draw; see the prediction, the feature maps, what each residual block adds to its "
+           "input, and attribution maps with a faithfulness score and a sanity check.")
 
 # Forward hooks (ours and Captum's) live on the shared model's modules: two requests running at
 # once would see each other's activations. One lock serialises the model work of this tab; on a
@@ -75,7 +80,7 @@ def _bundle(choice: str | None) -> Bundle:
         return Bundle(IMAGENET, model, imagenet.class_names(), lambda src, inv: imagenet.prepare_imagenet(src),
                       imagenet.IMAGENET_BASELINE,
                       A.AttributionSettings(ig_internal_batch=10, occlusion_batch=16, occlusion_stride_fraction=1.0))
-    raise ValueError(f"Unknown model {choice!r}.")
+    raise ValueError(tr("Unknown model {name}.", name=repr(choice)))
 
 
 def _pick(upload: Any, sketch: Any, source: str) -> Any:
@@ -85,7 +90,7 @@ def _pick(upload: Any, sketch: Any, source: str) -> Any:
     if upload is None:
         if sketch is not None:
             return sketch  # a blank sketch: prepare_fashion explains that it is empty
-        raise ValueError("No image yet: pick an example, upload a picture or draw on the sketchpad.")
+        raise ValueError(tr("No image yet: pick an example, upload a picture or draw on the sketchpad."))
     return upload
 
 
@@ -101,7 +106,7 @@ def _target(value: str | None, names: tuple[str, ...]) -> int | str:
     if value in (None, "", PREDICTED):
         return PREDICTED
     if value not in names:
-        raise ValueError(f"Unknown target class {value!r}.")
+        raise ValueError(tr("Unknown target class {name}.", name=repr(value)))
     return names.index(value)
 
 
@@ -132,15 +137,15 @@ def _enlarge(image: np.ndarray) -> np.ndarray:
 
 def _scores_markdown(rows: list[tuple[str, float]], random_auc: float, class_name: str) -> str:
     lines = [
-        f"**Deletion scores** for *{class_name}* (area under the probability curve; lower = more faithful). "
-        f"Random order: **{random_auc:.3f}**.",
+        tr("**Deletion scores** for *{class_name}* (area under the probability curve; lower = more faithful). "
+           "Random order: **{random_auc:.3f}**.", class_name=class_name, random_auc=random_auc),
         "",
-        "| method | deletion AUC | vs random |",
+        tr("| method | deletion AUC | vs random |"),
         "|---|---|---|",
     ]
     for method, auc in rows:
-        verdict = "better than random" if auc < random_auc else "**not** better than random"
-        lines.append(f"| {method} | {auc:.3f} | {verdict} |")
+        verdict = tr("better than random") if auc < random_auc else tr("**not** better than random")
+        lines.append(f"| {tr(method)} | {auc:.3f} | {verdict} |")
     return "\n".join(lines)
 
 
@@ -149,8 +154,9 @@ class CheckedImage(gr.Image):
 
     Gradio opens every uploaded image with Pillow before our handler runs; a non-image or a
     decompression bomb would fail there with a generic "could not preprocess" error. Here such a
-    failure is re-diagnosed by ``images.load_image`` and shown as its sentence. ``is_template``
-    makes the browser use the ordinary Image widget (Gradio's mechanism for component variants).
+    failure hands the handler the uploaded file as it is, and ``images.load_image`` (inside the
+    handler, so in the user's language) says what is wrong with it. ``is_template`` makes the
+    browser use the ordinary Image widget (Gradio's mechanism for component variants).
     """
 
     is_template = True
@@ -160,13 +166,54 @@ class CheckedImage(gr.Image):
             return super().preprocess(payload)
         except gr.Error:
             raise
-        except Exception as err:  # noqa: BLE001 -- any decoding failure of an upload
+        except Exception:  # noqa: BLE001 -- any decoding failure of an upload
             path = getattr(payload, "path", None)
-            try:
-                images.load_image(path)
-            except ValueError as reason:
-                raise gr.Error(str(reason)) from err
-            raise gr.Error(f"This upload could not be read as an image ({type(err).__name__}).") from err
+            if path is None:
+                raise
+            return str(path)
+
+
+class CheckedSketchpad(gr.Sketchpad):
+    """``gr.Sketchpad`` that never lets Gradio decode a bad file, like ``CheckedImage``.
+
+    Gradio's ImageEditor fully decodes every file of a sketch (background, layers, composite) before
+    our handler runs, and fails on a non-image with its generic error. Here the files' headers are
+    checked first (size, format, pixel count: no bomb is decoded), and on any failure the handler
+    gets the offending file as the composite, so ``images.load_image`` says what is wrong with it.
+    """
+
+    def get_block_name(self) -> str:  # the browser's ImageEditor, as for gr.Sketchpad itself
+        return "imageeditor"
+
+    get_block_class = get_block_name
+
+    def preprocess(self, payload: Any) -> Any:
+        parts = [] if payload is None else [payload.composite, payload.background, *(payload.layers or [])]
+        paths = [str(p.path) for p in parts if getattr(p, "path", None)]
+        checking = None
+        try:
+            for checking in paths:
+                images.check_image_file(checking)
+            checking = paths[0] if paths else None
+            return super().preprocess(payload)
+        except gr.Error:
+            raise
+        except Exception:  # noqa: BLE001 -- any decoding failure of a sketch file
+            if checking is None:
+                raise
+            return {"background": None, "layers": [], "composite": checking}
+
+
+def _opacity(value: Any) -> float:
+    """Overlay opacity in [0, 1], or ``ValueError`` (NaN and text included)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(tr("{name} must be between {lo} and {hi}, got {value}.", name=tr("Overlay opacity"), lo=0,
+                            hi=1, value=repr(value)))
+    return number
 
 
 # --- handlers -------------------------------------------------------------------------------------
@@ -186,10 +233,12 @@ def analyse(upload: Any, sketch: Any, source: str, choice: str, invert: str, lay
     b = _bundle(choice)
     prep = b.prepare(_pick(upload, sketch, source), invert)
     layer = layer if layer in _layer_choices(b.model) else DEFAULT_LAYER
+    k = as_int(k, "Most active channels", lo=4, hi=32)
     with _LOCK:
-        probs, grid = _predict_and_grid(b.model, prep.x, layer, int(k), scale)
-    notes = " ".join(prep.notes) or "Preprocessed as the training images were."
-    info = f"Input {prep.source_size[0]}×{prep.source_size[1]} → model input {tuple(prep.x.shape)}. {notes}"
+        probs, grid = _predict_and_grid(b.model, prep.x, layer, k, scale)
+    notes = " ".join(prep.notes) or tr("Preprocessed as the training images were.")
+    info = tr("Input {width}×{height} → model input {shape}. {notes}", width=prep.source_size[0],
+              height=prep.source_size[1], shape=tuple(prep.x.shape), notes=notes)
     return _enlarge(prep.display), info, inside.top_classes(probs, b.class_names, k=5), grid
 
 
@@ -198,11 +247,12 @@ def branch_figures(upload: Any, sketch: Any, source: str, choice: str, invert: s
     """Branch F(x), shortcut and sum of every block, and the ‖F(x)‖/‖x‖ chart."""
     if _nothing_to_show(upload, sketch, source):
         return None, None
+    ch = as_int(-1 if channel is None else channel, "Channel (−1 = mean over channels)", lo=-1, hi=511)
     b = _bundle(choice)
     prep = b.prepare(_pick(upload, sketch, source), invert)
     with _LOCK:
         comps = inside.compare_blocks(b.model, prep.x)
-    ch = None if channel is None or int(channel) < 0 else int(channel)
+    ch = None if ch < 0 else ch
     return inside.branch_shortcut_figure(comps, ch), inside.norm_ratio_figure(comps)
 
 
@@ -210,10 +260,11 @@ def branch_figures(upload: Any, sketch: Any, source: str, choice: str, invert: s
 def update_feature_maps(upload: Any, sketch: Any, source: str, choice: str, invert: str, layer: str, k: float,
                         scale: str) -> np.ndarray:
     """Only the feature-map grid (layer, number of channels or colour scale changed)."""
+    k = as_int(k, "Most active channels", lo=4, hi=32)
     b = _bundle(choice)
     prep = b.prepare(_pick(upload, sketch, source), invert)
     with _LOCK:
-        return _feature_image(b.model, prep.x, layer or DEFAULT_LAYER, int(k), scale)
+        return _feature_image(b.model, prep.x, layer or DEFAULT_LAYER, k, scale)
 
 
 @ui_errors
@@ -231,7 +282,8 @@ def run_attributions(upload: Any, sketch: Any, source: str, choice: str, invert:
                      progress: gr.Progress = gr.Progress()) -> tuple:
     """Maps of the chosen methods, their deletion curves next to random order, and a score table."""
     if not methods:
-        raise ValueError("Choose at least one attribution method.")
+        raise ValueError(tr("Choose at least one attribution method."))
+    opacity = _opacity(opacity)
     b = _bundle(choice)
     prep = b.prepare(_pick(upload, sketch, source), invert)
     settings = A.with_settings(b.settings, gradcam_layer=layer or None, smoothgrad_base=sg_base or A.SALIENCY)
@@ -239,14 +291,14 @@ def run_attributions(upload: Any, sketch: Any, source: str, choice: str, invert:
         t = A.resolve_target(b.model, prep.x, _target(target, b.class_names))
         attrs = A.attribute_many(b.model, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
                                  progress=lambda f, d: progress(0.8 * f, desc=d))
-        progress(0.85, desc="deletion curves…")
+        progress(0.85, desc=tr("deletion curves…"))
         curves = [A.deletion_curve(b.model, prep.x, a.map, t, baseline=b.baseline, label=a.method) for a in attrs]
         rand = A.random_deletion_curve(b.model, prep.x, t, baseline=b.baseline)
     class_name = b.class_names[t]
     scores = {c.label: c.auc for c in curves}
     state = {"display": prep.display, "attrs": attrs, "class_name": class_name, "scores": scores}
     return (
-        A.attribution_figure(prep.display, attrs, opacity=float(opacity), class_name=class_name, scores=scores),
+        A.attribution_figure(prep.display, attrs, opacity=opacity, class_name=class_name, scores=scores),
         A.deletion_figure(curves, rand, class_name),
         _scores_markdown([(c.label, c.auc) for c in curves], rand.auc, class_name),
         state,
@@ -256,9 +308,10 @@ def run_attributions(upload: Any, sketch: Any, source: str, choice: str, invert:
 @ui_errors
 def restyle_overlays(state: dict | None, opacity: float) -> Any:
     """Opacity changed: redraw the overlays without recomputing the maps."""
+    opacity = _opacity(opacity)
     if not state:
         return gr.skip()
-    return A.attribution_figure(state["display"], state["attrs"], opacity=float(opacity),
+    return A.attribution_figure(state["display"], state["attrs"], opacity=opacity,
                                 class_name=state["class_name"], scores=state["scores"])
 
 
@@ -267,7 +320,7 @@ def run_sanity(upload: Any, sketch: Any, source: str, choice: str, invert: str, 
                layer: str, progress: gr.Progress = gr.Progress()) -> tuple:
     """Adebayo et al.'s cascading randomization, with a progress bar."""
     if not methods:
-        raise ValueError("Choose at least one attribution method.")
+        raise ValueError(tr("Choose at least one attribution method."))
     b = _bundle(choice)
     prep = b.prepare(_pick(upload, sketch, source), invert)
     with _LOCK:  # copy under the lock (a copy would inherit hooks of a running request)
@@ -278,8 +331,9 @@ def run_sanity(upload: Any, sketch: Any, source: str, choice: str, invert: str, 
         settings = A.with_settings(settings, ig_internal_batch=10, occlusion_batch=16)
     result = A.cascading_randomization(work, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
                                        progress=lambda f, d: progress(f, desc=d))
-    header = (f"**Sanity check** (Adebayo et al. 2018) for *{b.class_names[t]}*: weights re-initialised from fc down "
-              f"to the stem; ρ = Spearman rank correlation of |map| with the trained model's map.\n\n")
+    header = tr("**Sanity check** (Adebayo et al. 2018) for *{class_name}*: weights re-initialised from fc down "
+                "to the stem; ρ = Spearman rank correlation of |map| with the trained model's map.",
+                class_name=b.class_names[t]) + "\n\n"
     return A.sanity_maps_figure(result), A.sanity_curve_figure(result), header + result.text
 
 
@@ -309,7 +363,8 @@ def api_feature_maps(image: Any, layer: str) -> np.ndarray:
 def api_attribute(image: Any, method: str) -> tuple[np.ndarray, dict[str, Any]]:
     """/attribute(image, method) → overlay (96, 96, 3) and its deletion score vs random order."""
     if method not in A.METHODS:
-        raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(A.METHODS)}.")
+        raise ValueError(tr("Unknown method {name}; choose one of {choices}.", name=repr(method),
+                            choices=", ".join(A.METHODS)))
     b = _bundle(FASHION)
     prep = b.prepare(image, "auto")
     with _LOCK:
@@ -329,8 +384,24 @@ def api_attribute(image: Any, method: str) -> tuple[np.ndarray, dict[str, Any]]:
 # --- layout ---------------------------------------------------------------------------------------
 
 
-def build() -> None:
-    """Lay out the tab inside the caller's ``gr.Tab``; never raises because a model is missing."""
+@ui_errors
+def _limits_text() -> str:
+    return f"<small>{images.limits_text()}</small>"
+
+
+@ui_errors
+def _translated_notes() -> tuple[str, Any]:
+    """Server-made text shown from the start: the upload limits and why ImageNet is unavailable."""
+    ok, reason = imagenet.imagenet_status()
+    return _limits_text(), gr.update(info=None if ok else reason)
+
+
+
+def build() -> list[Refresh]:
+    """Lay out the tab inside the caller's ``gr.Tab``; never raises because a model is missing.
+
+    Returns the server-rendered outputs to redraw when the page language changes.
+    """
     try:
         model: nn.Module | None = fashion_model()
         missing = ""
@@ -338,11 +409,7 @@ def build() -> None:
         model, missing = None, str(err)
     ok_imagenet, imagenet_reason = imagenet.imagenet_status()
 
-    gr.Markdown(
-        "## Inside ResNet-18\nWhat has a trained ResNet-18 learned, and why did it decide that? "
-        "Pick an example, upload a photo or draw; see the prediction, the feature maps, what each residual "
-        "block adds to its input, and attribution maps with a faithfulness score and a sanity check."
-    )
+    gr.Markdown(T(INTRO))
     if missing:
         gr.Markdown(f"> ⚠️ **The trained Fashion-MNIST model is not available yet.** {missing}")
 
@@ -357,63 +424,64 @@ def build() -> None:
     with gr.Row():
         with gr.Column(scale=1):
             model_choices = [(FASHION, FASHION), (IMAGENET if ok_imagenet else f"{IMAGENET} (unavailable)", IMAGENET)]
-            model_radio = gr.Radio(model_choices, value=FASHION, label="Model",
+            model_radio = gr.Radio(model_choices, value=FASHION, label=T("Model"),
                                    info=None if ok_imagenet else imagenet_reason)
-            with gr.Tab("Upload"):
-                upload = CheckedImage(type="filepath", image_mode=None, label="Image",
+            with gr.Tab(T("Upload")):
+                upload = CheckedImage(type="filepath", image_mode=None, label=T("Image"),
                                       sources=["upload", "clipboard"], height=260)
-                gr.Markdown(f"<small>{images.limits_text()}</small>")
-            with gr.Tab("Draw"):
-                sketch = gr.Sketchpad(type="numpy", label="Draw a piece of clothing", canvas_size=(280, 280),
+                limits = gr.Markdown(_limits_text())
+            with gr.Tab(T("Draw")):
+                sketch = CheckedSketchpad(type="numpy", label=T("Draw a piece of clothing"), canvas_size=(280, 280),
                                       height=300, brush=gr.Brush(default_size=12, colors=["#000000", "#ffffff"],
                                                                  default_color="#000000"))
             paths = [[str(p)] for p in example_paths()]
             if paths:
-                gr.Examples(examples=paths, inputs=[upload], label="Examples from the Fashion-MNIST test split")
-            invert = gr.Radio(list(images.INVERT_MODES), value="auto", label="Invert (dark object on light background)",
-                              info="Fashion-MNIST shows light objects on black; 'auto' inverts when the border is light.")
+                gr.Examples(examples=paths, inputs=[upload], label=T("Examples from the Fashion-MNIST test split"))
+            invert = gr.Radio(list(images.INVERT_MODES), value="auto", label=T("Invert (dark object on light background)"),
+                              info=T("Fashion-MNIST shows light objects on black; 'auto' inverts when the border is "
+                                     "light."))
         with gr.Column(scale=1):
-            preprocessed = gr.Image(label="What the model sees (96×96, each pixel shown 3×3)", height=300,
+            preprocessed = gr.Image(label=T("What the model sees (96×96, each pixel shown 3×3)"), height=300,
                                     interactive=False, format="png")
             prep_info = gr.Markdown()
-            label = gr.Label(num_top_classes=5, label="Prediction")
+            label = gr.Label(num_top_classes=5, label=T("Prediction"))
 
-    gr.Markdown("### Feature maps")
+    gr.Markdown(T("### Feature maps"))
     with gr.Row():
-        layer = gr.Dropdown(layer_names, value=DEFAULT_LAYER, label="Stage or block",
-                            info="stem, a stage (layerK), a block (layerK.i) or a part of a block")
-        k = gr.Slider(4, 32, value=16, step=4, label="Most active channels")
-        scale = gr.Radio(["shared", "per-map"], value="shared", label="Colour scale")
-    fmap_image = gr.Image(label="Most active channels", show_label=False, interactive=False, format="png")
+        layer = gr.Dropdown(layer_names, value=DEFAULT_LAYER, label=T("Stage or block"),
+                            info=T("stem, a stage (layerK), a block (layerK.i) or a part of a block"))
+        k = CheckedSlider(4, 32, value=16, step=4, label=T("Most active channels"))
+        scale = gr.Radio(["shared", "per-map"], value="shared", label=T("Colour scale"))
+    fmap_image = gr.Image(label=T("Most active channels"), show_label=False, interactive=False, format="png")
 
-    gr.Markdown("### Branch F(x) vs shortcut x\nEach residual block computes ReLU(F(x) + x). Small ‖F(x)‖/‖x‖: "
-                "the block stays close to the identity.")
-    channel = gr.Slider(-1, 511, value=-1, step=1, label="Channel (−1 = mean over channels)")
+    gr.Markdown(T("### Branch F(x) vs shortcut x\nEach residual block computes ReLU(F(x) + x). Small ‖F(x)‖/‖x‖: "
+                  "the block stays close to the identity."))
+    channel = CheckedSlider(-1, 511, value=-1, step=1, label=T("Channel (−1 = mean over channels)"))
     with gr.Row():
-        branch_plot = gr.Plot(label="Branch, shortcut, sum", show_label=False, format="png")
-        ratio_plot = gr.Plot(label="‖F(x)‖ / ‖x‖ per block", show_label=False, format="png")
+        branch_plot = gr.Plot(label=T("Branch, shortcut, sum"), show_label=False, format="png")
+        ratio_plot = gr.Plot(label=T("‖F(x)‖ / ‖x‖ per block"), show_label=False, format="png")
 
-    gr.Markdown("### Attributions\nWhich pixels made the model choose this class? Computed by Captum.")
+    gr.Markdown(T("### Attributions\nWhich pixels made the model choose this class? Computed by Captum."))
     with gr.Row():
-        methods = gr.CheckboxGroup(list(A.METHODS), value=[A.SALIENCY, A.IG, A.GRADCAM], label="Methods")
-        target = gr.Dropdown([PREDICTED, *CLASS_NAMES], value=PREDICTED, label="Target class")
+        methods = gr.CheckboxGroup(list(A.METHODS), value=[A.SALIENCY, A.IG, A.GRADCAM], label=T("Methods"))
+        target = gr.Dropdown([PREDICTED, *CLASS_NAMES], value=PREDICTED, label=T("Target class"))
     with gr.Row():
-        gc_layer = gr.Dropdown(gc_choices, value=gc_choices[0][1], label="Grad-CAM layer")
-        sg_base = gr.Radio(list(A.SMOOTHGRAD_BASES), value=A.SALIENCY, label="SmoothGrad over")
-        opacity = gr.Slider(0.0, 1.0, value=0.6, step=0.05, label="Overlay opacity")
-    attr_button = gr.Button("Compute attributions", variant="primary")
-    attr_plot = gr.Plot(label="Attribution maps", show_label=False, format="png")
+        gc_layer = gr.Dropdown(gc_choices, value=gc_choices[0][1], label=T("Grad-CAM layer"))
+        sg_base = gr.Radio(list(A.SMOOTHGRAD_BASES), value=A.SALIENCY, label=T("SmoothGrad over"))
+        opacity = CheckedSlider(0.0, 1.0, value=0.6, step=0.05, label=T("Overlay opacity"))
+    attr_button = gr.Button(T("Compute attributions"), variant="primary")
+    attr_plot = gr.Plot(label=T("Attribution maps"), show_label=False, format="png")
     with gr.Row():
-        deletion_plot = gr.Plot(label="Deletion curves", show_label=False, format="png")
+        deletion_plot = gr.Plot(label=T("Deletion curves"), show_label=False, format="png")
         scores_md = gr.Markdown()
     attr_state = gr.State(None)
 
-    gr.Markdown("### Can we trust these maps? (sanity check)\nRandomise the weights from the top layer down and "
-                "watch whether each map changes. Takes a few seconds per method.")
-    sanity_button = gr.Button("Run sanity check")
-    sanity_maps = gr.Plot(label="Maps as layers are randomised", show_label=False, format="png")
+    gr.Markdown(T("### Can we trust these maps? (sanity check)\nRandomise the weights from the top layer down "
+                  "and watch whether each map changes. Takes a few seconds per method."))
+    sanity_button = gr.Button(T("Run sanity check"))
+    sanity_maps = gr.Plot(label=T("Maps as layers are randomised"), show_label=False, format="png")
     with gr.Row():
-        sanity_curve = gr.Plot(label="Rank correlation with the trained map", show_label=False, format="png")
+        sanity_curve = gr.Plot(label=T("Rank correlation with the trained map"), show_label=False, format="png")
         sanity_md = gr.Markdown()
 
     # --- wiring ---
@@ -455,3 +523,4 @@ def build() -> None:
     b1.click(api_predict, [api_image], [api_label], api_name="predict", **HEAVY)
     b2.click(api_feature_maps, [api_image, api_layer], [api_fmaps], api_name="feature_maps", **HEAVY)
     b3.click(api_attribute, [api_image, api_method], [api_map, api_score], api_name="attribute", **HEAVY)
+    return [Refresh(_translated_notes, [], [limits, model_radio])]

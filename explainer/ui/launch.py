@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from explainer.ui.common import I18N
+
 MAX_FILE_SIZE = "10mb"  # uploads larger than this are refused by the server before any decoding
 
 
@@ -16,4 +18,5 @@ def launch_kwargs() -> dict[str, Any]:
         "share": False,
         "max_file_size": MAX_FILE_SIZE,
         "show_error": True,  # gr.Error messages reach the user; tracebacks never do
+        "i18n": I18N,  # the static UI text in English and 简体中文 (explainer.i18n)
     }

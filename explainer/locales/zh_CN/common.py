@@ -1,4 +1,24 @@
-"""简体中文: messages of the common area (see explainer/locales/zh_CN/__init__.py for the terms)."""
+"""简体中文: messages of the UI boundary shared by every tab (explainer/ui/common.py, explainer/ui/app.py)."""
 
 MESSAGES: dict[str, str] = {
+    "Something went wrong on the server ({error}); the app keeps running — please try other settings.":
+        "服务器出了点问题（{error}）；应用仍在运行——请换一组设置再试。",
+    "{name} must be a number, got NaN.": "{name}必须是数字，收到的是 NaN。",
+    "{name} must be a whole number, got {value}.": "{name}必须是整数，收到的是 {value}。",
+    "{name} must be between {lo} and {hi}, got {value}.": "{name}必须在 {lo} 到 {hi} 之间，收到的是 {value}。",
+    "{name} must be a number, got {value}.": "{name}必须是数字，收到的是 {value}。",
+    "That request needs more memory than this server has; try smaller sizes.":
+        "这个请求需要的内存超出了服务器的容量；请把尺寸调小一些。",
+    "⚠️ This tab is unavailable: {error}": "⚠️ 此标签页暂不可用：{error}",
+    "Blocks & shapes": "残差块与形状",
+    "Degradation": "退化问题",
+    "Inside ResNet-18": "深入 ResNet-18",
+    "Residual networks, hands on: build a block and watch the tensor, see why deep *plain* nets train worse, and "
+    "look inside a ResNet-18 we trained on Fashion-MNIST. Companion to the ResNet chapter of [Dive into Deep "
+    "Learning](https://d2l.ai/chapter_convolutional-modern/resnet.html) "
+    "([动手学深度学习](https://zh.d2l.ai/chapter_convolutional-modern/resnet.html)).":
+        "动手玩残差网络：搭一个残差块，看张量如何变化；看看为什么更深的*普通网络*反而训练得更差；"
+        "再深入我们在 Fashion-MNIST 上训练的 ResNet-18 内部。本应用配合"
+        "[《动手学深度学习》](https://zh.d2l.ai/chapter_convolutional-modern/resnet.html)的残差网络（ResNet）一节使用"
+        "（[英文版](https://d2l.ai/chapter_convolutional-modern/resnet.html)）。",
 }
