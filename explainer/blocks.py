@@ -20,6 +20,8 @@ from typing import Literal
 import torch
 from torch import Tensor, nn
 
+from explainer.i18n import N_, tr
+
 BlockType = Literal["basic", "bottleneck"]
 Shortcut = Literal["identity", "projection", "none"]
 
@@ -55,38 +57,40 @@ def check_block_args(
     channels (expansion 1 for basic, 4 for bottleneck), as in torchvision.
     """
     if block not in BLOCK_TYPES:
-        raise ValueError(f"Unknown block type {block!r}: choose 'basic' or 'bottleneck'.")
+        raise ValueError(tr("Unknown block type {block!r}: choose 'basic' or 'bottleneck'.", block=block))
     if shortcut not in SHORTCUTS:
         raise ValueError(
-            f"Unknown shortcut {shortcut!r}: choose 'identity', 'projection' or 'none'."
+            tr("Unknown shortcut {shortcut!r}: choose 'identity', 'projection' or 'none'.", shortcut=shortcut)
         )
-    for name, value in (("input channels", inplanes), ("channels", planes)):
+    for name, value in ((N_("input channels"), inplanes), (N_("channels"), planes)):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"The number of {name} must be a whole number, got {value!r}.")
+            raise ValueError(tr("The number of {name} must be a whole number, got {value!r}.",
+                                name=tr(name), value=value))
         if value <= 0:
-            raise ValueError(f"The number of {name} must be at least 1, got {value}.")
+            raise ValueError(tr("The number of {name} must be at least 1, got {value}.", name=tr(name), value=value))
         if value > MAX_CHANNELS:
-            raise ValueError(
-                f"The number of {name} is limited to {MAX_CHANNELS} here, got {value}."
-            )
+            raise ValueError(tr("The number of {name} is limited to {limit} here, got {value}.",
+                                name=tr(name), limit=MAX_CHANNELS, value=value))
     if isinstance(stride, bool) or stride not in (1, 2):
         raise ValueError(
-            f"Stride must be 1 (keep the size) or 2 (halve height and width), got {stride!r}."
+            tr("Stride must be 1 (keep the size) or 2 (halve height and width), got {stride!r}.", stride=stride)
         )
     expansion = Bottleneck.expansion if block == "bottleneck" else BasicBlock.expansion
     out_channels = planes * expansion
     if shortcut == "identity" and (stride != 1 or inplanes != out_channels):
         reasons = []
         if inplanes != out_channels:
-            reasons.append(f"x has {inplanes} channels but F(x) has {out_channels}")
+            reasons.append(tr("x has {cin} channels but F(x) has {cout}", cin=inplanes, cout=out_channels))
         if stride != 1:
-            reasons.append(f"stride {stride} makes F(x) {stride}× smaller in height and width")
-        raise ShortcutMismatchError(
+            reasons.append(tr("stride {stride} makes F(x) {stride}× smaller in height and width", stride=stride))
+        reason = reasons[0] if len(reasons) == 1 else tr("{first} and {second}", first=reasons[0], second=reasons[1])
+        raise ShortcutMismatchError(tr(
             "An identity shortcut adds x to F(x) element by element, so both must have the same "
-            f"shape; here {' and '.join(reasons)}. Fix: use a 1×1 projection shortcut "
-            f"(conv1x1({inplanes}, {out_channels}, stride={stride}) + BatchNorm, D2L's "
-            "use_1x1conv=True), or keep stride 1 and equal channels."
-        )
+            "shape; here {reason}. Fix: use a 1×1 projection shortcut "
+            "(conv1x1({cin}, {cout}, stride={stride}) + BatchNorm, D2L's "
+            "use_1x1conv=True), or keep stride 1 and equal channels.",
+            reason=reason, cin=inplanes, cout=out_channels, stride=stride,
+        ))
 
 
 def _downsample(inplanes: int, out_channels: int, stride: int, batch_norm: bool) -> nn.Sequential:

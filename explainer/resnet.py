@@ -14,6 +14,7 @@ import torch
 from torch import Tensor, nn
 
 from explainer.blocks import BasicBlock, BlockType, Bottleneck, make_block
+from explainer.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class ResNet(nn.Module):
                 spec.in_channels, spec.stem_width, kernel_size=3, stride=1, padding=1, bias=bias
             )
         else:
-            raise ValueError(f"Unknown stem {spec.stem!r}: choose 'imagenet' or 'cifar'.")
+            raise ValueError(tr("Unknown stem {stem!r}: choose 'imagenet' or 'cifar'.", stem=spec.stem))
         self.bn1 = norm(spec.stem_width)
         self.relu = nn.ReLU()
         self.maxpool = (
@@ -145,7 +146,7 @@ def torchvision_spec(depth: int, *, in_channels: int = 3, num_classes: int = 100
         152: ("bottleneck", (3, 8, 36, 3)),
     }
     if depth not in layouts:
-        raise ValueError(f"torchvision has ResNet-18/34/50/101/152, not ResNet-{depth}.")
+        raise ValueError(tr("torchvision has ResNet-18/34/50/101/152, not ResNet-{depth}.", depth=depth))
     block, counts = layouts[depth]
     stages = tuple(
         StageSpec(planes=p, blocks=n, stride=s)
@@ -194,7 +195,7 @@ def cifar_spec(
         or (depth - 2) % 6 != 0
     ):
         raise ValueError(
-            f"CIFAR-style nets have 6n+2 layers (8, 14, 20, 26, 32, …, 56, …, 110); got {depth!r}."
+            tr("CIFAR-style nets have 6n+2 layers (8, 14, 20, 26, 32, …, 56, …, 110); got {depth!r}.", depth=depth)
         )
     n = (depth - 2) // 6
     stages = tuple(

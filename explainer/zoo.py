@@ -28,6 +28,8 @@ from itertools import chain
 import torch
 from torch import Tensor, nn
 
+from explainer.i18n import N_, tr
+
 ZOO_PRESETS: tuple[str, ...] = ("LeNet", "AlexNet", "VGG-11", "NiN", "GoogLeNet", "DenseNet")
 
 # D2L's ``VGG(arch=((1, 64), (1, 128), (2, 256), (2, 512), (2, 512)))``: (convs, channels).
@@ -251,15 +253,19 @@ def _features_shape(
         return _probe(net, in_channels, height, width)
     except RuntimeError as err:
         smallest = _min_input_size(net, in_channels)
-        need = (
-            f"needs inputs of at least {smallest}×{smallest} pixels"
-            if smallest is not None
-            else "needs larger inputs"
-        )
-        raise ValueError(
-            f"{name} {need}; {height}×{width} is too small: a convolution or pooling window "
-            "would no longer fit inside the shrinking feature map."
-        ) from err
+        if smallest is not None:
+            message = tr(
+                "{name} needs inputs of at least {smallest}×{smallest} pixels; {height}×{width} is too small: "
+                "a convolution or pooling window would no longer fit inside the shrinking feature map.",
+                name=name, smallest=smallest, height=height, width=width,
+            )
+        else:
+            message = tr(
+                "{name} needs larger inputs; {height}×{width} is too small: a convolution or pooling window "
+                "would no longer fit inside the shrinking feature map.",
+                name=name, height=height, width=width,
+            )
+        raise ValueError(message) from err
 
 
 # --------------------------------------------------------------------------------------------
@@ -494,9 +500,9 @@ _BUILDERS: dict[str, Callable[..., nn.Sequential]] = {
 
 def _check_positive_int(what: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"The {what} must be a whole number, got {value!r}.")
+        raise ValueError(tr("The {what} must be a whole number, got {value!r}.", what=tr(what), value=value))
     if value <= 0:
-        raise ValueError(f"The {what} must be at least 1, got {value}.")
+        raise ValueError(tr("The {what} must be at least 1, got {value}.", what=tr(what), value=value))
 
 
 def build_zoo_model(
@@ -515,11 +521,12 @@ def build_zoo_model(
         ValueError: for an unknown name, a non-positive size, or an input too small for the net.
     """
     if name not in _BUILDERS:
-        raise ValueError(f"Unknown network {name!r}: choose one of {', '.join(ZOO_PRESETS)}.")
-    _check_positive_int("number of input channels", in_channels)
-    _check_positive_int("input height", height)
-    _check_positive_int("input width", width)
-    _check_positive_int("number of classes", num_classes)
+        raise ValueError(tr("Unknown network {name!r}: choose one of {choices}.",
+                            name=name, choices=", ".join(ZOO_PRESETS)))
+    _check_positive_int(N_("number of input channels"), in_channels)
+    _check_positive_int(N_("input height"), height)
+    _check_positive_int(N_("input width"), width)
+    _check_positive_int(N_("number of classes"), num_classes)
     net = _BUILDERS[name](
         in_channels=in_channels, height=height, width=width, num_classes=num_classes
     )
