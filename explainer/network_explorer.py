@@ -7,6 +7,7 @@ import functools
 import torch
 from torch import fx, nn
 
+from explainer.i18n import tr
 from explainer.presets import PRESETS, build_preset, check_input_args
 from explainer.trace import TraceResult, format_count, trace_model
 
@@ -32,7 +33,7 @@ def trace_preset(name: str, in_channels: int, height: int, width: int, num_class
     Raises ``ValueError`` for unknown names, sizes outside the limits, or inputs too small.
     """
     if name not in PRESETS:
-        raise ValueError(f"Unknown network {name!r}. Choose one of: {', '.join(PRESETS)}.")
+        raise ValueError(tr("Unknown network {name!r}. Choose one of: {choices}.", name=name, choices=", ".join(PRESETS)))
     check_input_args(in_channels, height, width, num_classes)
     kh, kw = _shape_key(name, height, width)
     model, gm = _graph(name, in_channels, kh or height, kw or width, num_classes)
@@ -40,15 +41,19 @@ def trace_preset(name: str, in_channels: int, height: int, width: int, num_class
 
 
 def network_summary(name: str, trace: TraceResult) -> str:
-    """Markdown: what the network is, its totals, and any warning about its input size."""
+    """Markdown: what the network is, its totals, and any warning about its input size.
+
+    Built at request time from the (cached, language-free) trace, so it is in the request's language.
+    """
     preset = PRESETS[name]
     first = trace.rows[0]
-    lines = [f"**{name}** ({preset.family}). {trace.summary()}"]
-    lines.append(
-        f"Spatial size shrinks by ×{max(trace.rows[-1].jump)} overall; the first layer's receptive field is "
-        f"{first.rf_text}, the last convolution's is "
-        f"{next((r.rf_text for r in reversed(trace.rows) if r.op.startswith('Conv2d')), '—')} pixels."
-    )
+    lines = [tr("**{name}** ({family}). {summary}", name=name, family=tr(preset.family), summary=trace.summary())]
+    lines.append(tr(
+        "Spatial size shrinks by ×{factor} overall; the first layer's receptive field is "
+        "{first_rf}, the last convolution's is {last_rf} pixels.",
+        factor=max(trace.rows[-1].jump), first_rf=first.rf_text,
+        last_rf=next((r.rf_text for r in reversed(trace.rows) if r.op.startswith("Conv2d")), "—"),
+    ))
     lines += [f"⚠️ {w}" for w in trace.warnings]
     return "\n\n".join(lines)
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -20,6 +21,7 @@ from torch import fx, nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from explainer.blocks import BasicBlock, Bottleneck
+from explainer.i18n import ENGLISH, current_language, tr, use_language
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class LayerRow:
     @property
     def rf_text(self) -> str:
         if self.receptive_field is None:
-            return "whole input"
+            return tr("whole input")
         h, w = self.receptive_field
         return f"{h}×{w}"
 
@@ -61,11 +63,18 @@ class TraceResult:
     total_params: int
     total_macs: int
     activation_bytes: int  # fp32 bytes of every node's output at batch 1 (what training keeps)
-    warnings: list[str] = field(default_factory=list)
 
     COLUMNS: tuple[str, ...] = (
         "layer", "operation", "output shape", "params", "MACs", "receptive field", "stride from input",
     )
+
+    @property
+    def warnings(self) -> list[str]:
+        """Sentences about the input size, in the request's language.
+
+        Computed on access rather than stored: traces are cached across requests (and languages).
+        """
+        return _collapse_warnings(self)
 
     def stage_rows(self) -> list[LayerRow]:
         """One row per top-level stage: the stage's last output, summed params and MACs."""
@@ -89,16 +98,20 @@ class TraceResult:
         return [singles[g.stage] if counts[g.stage] == 1 else g for g in grouped]
 
     def table(self, *, collapsed: bool = False) -> list[list[Any]]:
-        """Rows for a table widget, in the order of ``COLUMNS``."""
+        """Rows for a table widget, in the order of ``COLUMNS`` (descriptions in the request's language)."""
         rows = self.stage_rows() if collapsed else self.rows
-        return [[r.name, r.op, r.shape_text, r.params, r.macs, r.rf_text, r.jump_text] for r in rows]
+        return [[r.name, op_text(r.op), r.shape_text, r.params, r.macs, r.rf_text, r.jump_text] for r in rows]
 
     def to_csv(self, *, collapsed: bool = False) -> str:
-        """The table as CSV text (header + rows + a totals line)."""
+        """The table as CSV text (header + rows + a totals line).
+
+        Always English, like its header: a data file for scripts, not a page to read.
+        """
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(self.COLUMNS)
-        writer.writerows(self.table(collapsed=collapsed))
+        with use_language(ENGLISH):
+            writer.writerows(self.table(collapsed=collapsed))
         writer.writerow(["total", "", "", self.total_params, self.total_macs, "", ""])
         return buf.getvalue()
 
@@ -106,11 +119,12 @@ class TraceResult:
         """One paragraph of totals for humans."""
         c, h, w = self.input_shape
         out = self.rows[-1].shape_text if self.rows else "?"
-        return (
-            f"Input {c}×{h}×{w} → output {out}. "
-            f"{self.total_params:,} parameters ({self.total_params * 4 / 1e6:.1f} MB in fp32), "
-            f"{format_count(self.total_macs)} multiply-adds per image, "
-            f"{self.activation_bytes / 1e6:.1f} MB of activations per image (fp32, every layer's output)."
+        return tr(
+            "Input {c}×{h}×{w} → output {out}. {params:,} parameters ({mb:.1f} MB in fp32), "
+            "{macs} multiply-adds per image, {act_mb:.1f} MB of activations per image "
+            "(fp32, every layer's output).",
+            c=c, h=h, w=w, out=out, params=self.total_params, mb=self.total_params * 4 / 1e6,
+            macs=format_count(self.total_macs), act_mb=self.activation_bytes / 1e6,
         )
 
 
@@ -120,6 +134,35 @@ def format_count(n: int) -> str:
         if n >= scale:
             return f"{n / scale:.2f} {unit}"
     return str(n)
+
+
+def op_text(op: str) -> str:
+    """A ``LayerRow.op`` description in the request's language.
+
+    Rows keep the English description (code tests it, e.g. ``op.startswith("Conv2d")``, and traces
+    are cached across languages); only the words are translated here, module names stay.
+    """
+    if current_language() == ENGLISH:
+        return op
+    if op == "add: F(x) + shortcut":
+        return tr("add: F(x) + shortcut")
+    if op == "stage":
+        return tr("stage")
+    m = re.fullmatch(r"BatchNorm2d \((\d+) ch\)", op)
+    if m:
+        return tr("BatchNorm2d ({channels} ch)", channels=m[1])
+    head, *rest = op.split(", ")
+    pieces = [head]
+    for piece in rest:
+        if m := re.fullmatch(r"stride (.+)", piece):
+            pieces.append(tr("stride {stride}", stride=m[1]))
+        elif m := re.fullmatch(r"(\d+)→(\d+) ch", piece):
+            pieces.append(tr("{cin}→{cout} ch", cin=m[1], cout=m[2]))
+        elif m := re.fullmatch(r"groups (\d+)", piece):
+            pieces.append(tr("groups {groups}", groups=m[1]))
+        else:
+            pieces.append(piece)
+    return ", ".join(pieces)
 
 
 def _pair(v: Any) -> tuple[int, int]:
@@ -268,13 +311,15 @@ def default_stage_map(model: nn.Module) -> dict[str, str]:
 
 
 def trace_model(model: nn.Module, input_shape: tuple[int, int, int], *, gm: fx.GraphModule | None = None,
-                label: str = "this network") -> TraceResult:
+                label: str | None = None) -> TraceResult:
     """Trace ``model`` on a meta tensor of shape (1, C, H, W).
 
     ``model`` should live on the meta device (``with torch.device("meta"): model = ...``) so that
     nothing is allocated; a real model works too (it is moved to meta, a copy is not made).
-    Raises ``ValueError`` when a layer cannot run, e.g. the input is too small for its downsampling.
+    Raises ``ValueError`` when a layer cannot run, e.g. the input is too small for its downsampling;
+    ``label`` names the model in that sentence (default: "this network", translated).
     """
+    label = label if label is not None else tr("this network")
     gm = gm if gm is not None else fx.symbolic_trace(model)
     gm = gm.to("meta").eval()  # eval: BN uses running stats, so a batch of 1 at 1×1 is fine
     counter = FlopCounterMode(display=False)
@@ -287,10 +332,7 @@ def trace_model(model: nn.Module, input_shape: tuple[int, int, int], *, gm: fx.G
         raise _too_small_error(interp, input_shape, label, err) from err
     total_params = sum(p.numel() for p in model.parameters())
     activation = sum(math.prod(r.output_shape) for r in interp.rows) * 4
-    result = TraceResult(interp.rows, tuple(input_shape), total_params,
-                         sum(r.macs for r in interp.rows), activation)
-    result.warnings.extend(_collapse_warnings(result))
-    return result
+    return TraceResult(interp.rows, tuple(input_shape), total_params, sum(r.macs for r in interp.rows), activation)
 
 
 def _too_small_error(interp: _TraceInterpreter, input_shape: tuple[int, int, int], label: str,
@@ -298,21 +340,24 @@ def _too_small_error(interp: _TraceInterpreter, input_shape: tuple[int, int, int
     c, h, w = input_shape
     node = interp.failed_node
     if node is None:
-        return ValueError(f"{label} cannot run on a {c}×{h}×{w} input: {err}")
+        return ValueError(tr("{label} cannot run on a {c}×{h}×{w} input: {error}", label=label, c=c, h=h, w=w,
+                             error=err))
     where = str(node.target) if node.op == "call_module" else node.name
     before = interp.rows[-1].shape_text if interp.rows else f"{c}×{h}×{w}"
     what = ""
     if node.op == "call_module":
-        what = f" ({describe_module(interp.module.get_submodule(str(node.target)))})"
+        what = f" ({op_text(describe_module(interp.module.get_submodule(str(node.target))))})"
     if "channels" in str(err) or "size mismatch" in str(err) or "shape" in str(err).lower() and "small" not in str(err):
-        return ValueError(
-            f"{label} cannot run on a {c}×{h}×{w} input: layer '{where}'{what} received {before} "
-            f"and failed ({str(err).splitlines()[0]})."
-        )
-    return ValueError(
-        f"A {c}×{h}×{w} input is too small for {label}: at layer '{where}'{what} the feature map is "
-        f"already {before}, and this layer would shrink it below 1×1. Use a larger input."
-    )
+        return ValueError(tr(
+            "{label} cannot run on a {c}×{h}×{w} input: layer '{where}'{what} received {before} "
+            "and failed ({error}).",
+            label=label, c=c, h=h, w=w, where=where, what=what, before=before, error=str(err).splitlines()[0],
+        ))
+    return ValueError(tr(
+        "A {c}×{h}×{w} input is too small for {label}: at layer '{where}'{what} the feature map is "
+        "already {before}, and this layer would shrink it below 1×1. Use a larger input.",
+        c=c, h=h, w=w, label=label, where=where, what=what, before=before,
+    ))
 
 
 def _collapse_warnings(result: TraceResult) -> list[str]:
@@ -328,10 +373,11 @@ def _collapse_warnings(result: TraceResult) -> list[str]:
         convs_after = [r for r in result.rows[i + 1:] if r.op.startswith("Conv2d")]
         if convs_after:
             _, h, w = result.input_shape
-            return [
-                f"The feature map is already 1×1 at '{row.name}' (stride {row.jump_text} from the "
-                f"{h}×{w} input), yet {len(convs_after)} convolution(s) follow: they see no spatial "
-                f"layout any more. This network downsamples more than a {h}×{w} input allows."
-            ]
+            return [tr(
+                "The feature map is already 1×1 at '{layer}' (stride {stride} from the "
+                "{h}×{w} input), yet {convs} convolution(s) follow: they see no spatial "
+                "layout any more. This network downsamples more than a {h}×{w} input allows.",
+                layer=row.name, stride=row.jump_text, h=h, w=w, convs=len(convs_after),
+            )]
         break
     return []

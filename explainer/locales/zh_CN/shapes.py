@@ -66,4 +66,34 @@ MESSAGES: dict[str, str] = {
         "普通网络孪生版（没有快捷连接）",
     "D2L modern CNNs":
         "D2L 中的现代卷积神经网络",
+    "whole input":
+        "整个输入",
+    "Input {c}×{h}×{w} → output {out}. {params:,} parameters ({mb:.1f} MB in fp32), {macs} multiply-adds per image, {act_mb:.1f} MB of activations per image (fp32, every layer's output).":
+        "输入 {c}×{h}×{w} → 输出 {out}。参数量 {params:,}（fp32 下占 {mb:.1f} MB），每张图像的乘加运算量为 {macs}，激活值每张图像 {act_mb:.1f} MB（fp32，所有层的输出）。",
+    "add: F(x) + shortcut":
+        "相加：F(x) + 快捷连接",
+    "stage":
+        "阶段",
+    "BatchNorm2d ({channels} ch)":
+        "BatchNorm2d（{channels} 个通道）",
+    "stride {stride}":
+        "步幅 {stride}",
+    "{cin}→{cout} ch":
+        "{cin}→{cout} 通道",
+    "groups {groups}":
+        "分组 {groups}",
+    "this network":
+        "这个网络",
+    "{label} cannot run on a {c}×{h}×{w} input: {error}":
+        "{label}无法处理 {c}×{h}×{w} 的输入：{error}",
+    "{label} cannot run on a {c}×{h}×{w} input: layer '{where}'{what} received {before} and failed ({error}).":
+        "{label}无法处理 {c}×{h}×{w} 的输入：层 '{where}'{what} 收到的是 {before}，运行失败（{error}）。",
+    "A {c}×{h}×{w} input is too small for {label}: at layer '{where}'{what} the feature map is already {before}, and this layer would shrink it below 1×1. Use a larger input.":
+        "{c}×{h}×{w} 的输入对{label}来说太小了：在层 '{where}'{what} 处特征图已经只有 {before}，这一层会把它缩小到 1×1 以下。请使用更大的输入。",
+    "The feature map is already 1×1 at '{layer}' (stride {stride} from the {h}×{w} input), yet {convs} convolution(s) follow: they see no spatial layout any more. This network downsamples more than a {h}×{w} input allows.":
+        "在 '{layer}' 处特征图已经是 1×1（相对 {h}×{w} 的输入，步幅为 {stride}），但后面还有 {convs} 个卷积层：它们再也看不到任何空间布局。这个网络的下采样超出了 {h}×{w} 的输入所能承受的程度。",
+    "**{name}** ({family}). {summary}":
+        "**{name}**（{family}）。{summary}",
+    "Spatial size shrinks by ×{factor} overall; the first layer's receptive field is {first_rf}, the last convolution's is {last_rf} pixels.":
+        "空间尺寸总共缩小为 1/{factor}；第一层的感受野是 {first_rf}，最后一个卷积层的感受野是 {last_rf} 像素。",
 }
