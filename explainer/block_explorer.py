@@ -22,8 +22,14 @@ from explainer.blocks import (
     check_block_args,
     make_block,
 )
+from explainer.i18n import N_, tr
 from explainer.presets import MAX_SIDE
-from explainer.trace import TraceResult, trace_model
+from explainer.trace import TraceResult, op_text, trace_model
+
+# Names shown to users (diagram title, error sentences), translated where they are used.
+BLOCK_NAMES = {"basic": N_("basic block"), "bottleneck": N_("bottleneck block")}
+SHORTCUT_NAMES = {"identity": N_("identity shortcut"), "projection": N_("projection shortcut"),
+                  "none": N_("none shortcut")}
 
 
 @dataclass
@@ -42,21 +48,23 @@ class BlockReport:
 def _planes(block: str, out_channels: int) -> int:
     if block == "bottleneck":
         if out_channels % Bottleneck.expansion:
-            raise ValueError(
-                f"A bottleneck block outputs 4× its inner width (expansion 4), so its output channels "
-                f"must be a multiple of 4; {out_channels} is not. Try {max(4, out_channels // 4 * 4)}."
-            )
+            raise ValueError(tr(
+                "A bottleneck block outputs 4× its inner width (expansion 4), so its output channels "
+                "must be a multiple of 4; {channels} is not. Try {suggestion}.",
+                channels=out_channels, suggestion=max(4, out_channels // 4 * 4),
+            ))
         return out_channels // Bottleneck.expansion
     return out_channels
 
 
 def check_size(height: int, width: int) -> None:
     """Height and width must be whole numbers in 1..MAX_SIDE."""
-    for label, value in (("Height", height), ("Width", width)):
+    for label, value in ((N_("Height"), height), (N_("Width"), width)):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{label} must be a whole number, got {value!r}.")
+            raise ValueError(tr("{label} must be a whole number, got {value!r}.", label=tr(label), value=value))
         if not 1 <= value <= MAX_SIDE:
-            raise ValueError(f"{label} must be between 1 and {MAX_SIDE} pixels, got {value}.")
+            raise ValueError(tr("{label} must be between 1 and {hi} pixels, got {value}.",
+                                label=tr(label), hi=MAX_SIDE, value=value))
 
 
 def explore_block(
@@ -68,13 +76,15 @@ def explore_block(
     ``out_channels`` is what the block outputs (for a bottleneck, 4 × its inner width).
     """
     if block not in BLOCK_TYPES:
-        raise ValueError(f"Unknown block type {block!r}: choose 'basic' or 'bottleneck'.")
+        raise ValueError(tr("Unknown block type {block!r}: choose 'basic' or 'bottleneck'.", block=block))
     if shortcut not in SHORTCUTS:
-        raise ValueError(f"Unknown shortcut {shortcut!r}: choose 'identity', 'projection' or 'none'.")
+        raise ValueError(tr("Unknown shortcut {shortcut!r}: choose 'identity', 'projection' or 'none'.",
+                            shortcut=shortcut))
     check_size(height, width)
-    for label, value in (("Input channels", in_channels), ("Output channels", out_channels)):
+    for label, value in ((N_("Input channels"), in_channels), (N_("Output channels"), out_channels)):
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"{label} must be a whole number of at least 1, got {value!r}.")
+            raise ValueError(tr("{label} must be a whole number of at least 1, got {value!r}.",
+                                label=tr(label), value=value))
     planes = _planes(block, out_channels)
     valid = True
     mismatch = ""
@@ -86,7 +96,7 @@ def explore_block(
         # When x and F(x) cannot be added we trace the plain twin: same layers, no add.
         module = make_block(block, in_channels, planes, stride, shortcut=shortcut if valid else "none",
                             batch_norm=batch_norm)
-    trace = trace_model(module, (in_channels, height, width), label=f"this {block} block")
+    trace = trace_model(module, (in_channels, height, width), label=tr("this {block}", block=tr(BLOCK_NAMES[block])))
     out_shape = trace.rows[-1].output_shape
     x_shape = (in_channels, height, width)
     text = _explain(block, shortcut, x_shape, out_shape, stride, batch_norm, planes, trace, mismatch)
@@ -106,47 +116,51 @@ def _explain(block: str, shortcut: str, x_shape: tuple[int, int, int], out_shape
     c, h, w = x_shape
     lines: list[str] = []
     if mismatch:
-        lines.append(
-            f"### ✗ This block cannot add its shortcut\n"
-            f"The identity shortcut carries **x = {_fmt(x_shape)}**, but the main path outputs "
-            f"**F(x) = {_fmt(out_shape)}**. Element-wise addition needs identical shapes, so "
-            f"`out + identity` would fail.\n\n{mismatch}\n\n"
-            f"The table and the diagram below show the main path alone (the plain twin)."
-        )
+        lines.append(tr(
+            "### ✗ This block cannot add its shortcut\n"
+            "The identity shortcut carries **x = {x}**, but the main path outputs "
+            "**F(x) = {fx}**. Element-wise addition needs identical shapes, so "
+            "`out + identity` would fail.\n\n{mismatch}\n\n"
+            "The table and the diagram below show the main path alone (the plain twin).",
+            x=_fmt(x_shape), fx=_fmt(out_shape), mismatch=mismatch,
+        ))
     else:
         lines.append(f"### {_fmt(x_shape)} → {_fmt(out_shape)}")
     if block == "basic":
-        lines.append(f"**Basic block**: two 3×3 convolutions of {planes} channels (ResNet-18/34).")
+        lines.append(tr("**Basic block**: two 3×3 convolutions of {planes} channels (ResNet-18/34).", planes=planes))
     else:
-        lines.append(
-            f"**Bottleneck block**: a 1×1 conv squeezes {c} channels to {planes}, a 3×3 conv works at that "
-            f"cheap width, and a 1×1 conv expands to {planes * 4} (**expansion 4**) — ResNet-50/101/152. "
-            f"This keeps the cost of the 3×3 conv small while the block stays wide."
-        )
+        lines.append(tr(
+            "**Bottleneck block**: a 1×1 conv squeezes {c} channels to {planes}, a 3×3 conv works at that "
+            "cheap width, and a 1×1 conv expands to {out} (**expansion 4**) — ResNet-50/101/152. "
+            "This keeps the cost of the 3×3 conv small while the block stays wide.",
+            c=c, planes=planes, out=planes * 4,
+        ))
     if stride == 2:
-        lines.append(
-            f"**Stride 2** halves height and width ({h}×{w} → {out_shape[1]}×{out_shape[2]}, i.e. ⌈H/2⌉) "
-            "so deeper layers see a larger part of the image; it is usually paired with more channels."
-        )
+        lines.append(tr(
+            "**Stride 2** halves height and width ({h}×{w} → {oh}×{ow}, i.e. ⌈H/2⌉) "
+            "so deeper layers see a larger part of the image; it is usually paired with more channels.",
+            h=h, w=w, oh=out_shape[1], ow=out_shape[2],
+        ))
     else:
-        lines.append("**Stride 1** keeps height and width (3×3 convs have padding 1).")
+        lines.append(tr("**Stride 1** keeps height and width (3×3 convs have padding 1)."))
     if shortcut == "identity" and not mismatch:
-        lines.append("**Identity shortcut**: x is added unchanged, costing no parameters: the block only has "
-                     "to learn the *residual* F(x) = H(x) − x, and can be the identity by setting F to 0.")
+        lines.append(tr("**Identity shortcut**: x is added unchanged, costing no parameters: the block only has "
+                        "to learn the *residual* F(x) = H(x) − x, and can be the identity by setting F to 0."))
     elif shortcut == "projection":
-        lines.append(
+        lines.append(tr(
             "**Projection shortcut** (D2L's `use_1x1conv=True`): a 1×1 conv (with the block's stride) + BN "
             "reshapes x to F(x)'s shape so the two can be added. Needed whenever stride or channels change."
-        )
+        ))
     elif shortcut == "none":
-        lines.append("**No shortcut** — the *plain twin*: the same layers without `out + identity`. Stack many "
-                     "of these and training gets harder (the degradation problem, see the Degradation tab).")
+        lines.append(tr("**No shortcut** — the *plain twin*: the same layers without `out + identity`. Stack many "
+                        "of these and training gets harder (the degradation problem, see the Degradation tab)."))
     if not batch_norm:
-        lines.append("**Without batch normalization** every BN becomes the identity and the convs get a bias.")
-    lines.append(
-        f"Parameters: **{trace.total_params:,}**; multiply-adds: **{trace.total_macs:,}** per image; "
-        f"receptive field of one output: **{trace.rows[-1].rf_text}** input pixels."
-    )
+        lines.append(tr("**Without batch normalization** every BN becomes the identity and the convs get a bias."))
+    lines.append(tr(
+        "Parameters: **{params:,}**; multiply-adds: **{macs:,}** per image; "
+        "receptive field of one output: **{rf}** input pixels.",
+        params=trace.total_params, macs=trace.total_macs, rf=trace.rows[-1].rf_text,
+    ))
     return "\n\n".join(lines)
 
 
@@ -232,13 +246,13 @@ def block_diagram(trace: TraceResult, block: str, shortcut: str, x_shape: tuple[
 
     colors = {"Conv2d": "#cfe2f3", "BatchNorm2d": "#fff2cc", "ReLU": "#d9ead3"}
     mx = 3.2
-    box(mx, 0, f"input x  ({_fmt(x_shape)})", "#eeeeee")
+    box(mx, 0, tr("input x  ({shape})", shape=_fmt(x_shape)), "#eeeeee")
     prev_shape = _fmt(x_shape)
     y = 0.0
     for row in main:
         y -= 1
         arrow(mx, y + 0.73, mx, y + 0.27, prev_shape, label_x=mx + 0.1)
-        box(mx, y, f"{row.name.split('.')[-1]}: {row.op}", colors.get(row.op.split()[0], "#f3f3f3"))
+        box(mx, y, f"{row.name.split('.')[-1]}: {op_text(row.op)}", colors.get(row.op.split()[0], "#f3f3f3"))
         prev_shape = row.shape_text
     y_add = y - 1
     arrow(mx, y - 0.27, mx, y_add + 0.3, f"F(x): {prev_shape}", label_x=mx + 0.1)
@@ -246,28 +260,31 @@ def block_diagram(trace: TraceResult, block: str, shortcut: str, x_shape: tuple[
     sx = 8.3
     x_text = _fmt(x_shape)
     if shortcut == "none":
-        ax.text(sx, (y_add) / 2, "no shortcut\n(plain twin)", ha="center", va="center", fontsize=9, color="#777777")
-        box(mx, y_add, "(no add)", "#f3f3f3", width=2.0)
+        ax.text(sx, (y_add) / 2, tr("no shortcut\n(plain twin)"), ha="center", va="center", fontsize=9,
+                color="#777777")
+        box(mx, y_add, tr("(no add)"), "#f3f3f3", width=2.0)
     else:
         ok_color = "#2e7d32" if valid else "#c62828"
         if down:
             ym = y_add / 2
             arrow(mx + 2.2, 0, sx, ym + 0.3, x_text, color=ok_color, rad=-0.2)
-            box(sx, ym, "1×1 conv + BN\n(projection)", "#f4cccc", width=2.8)
+            box(sx, ym, tr("1×1 conv + BN\n(projection)"), "#f4cccc", width=2.8)
             arrow(sx, ym - 0.3, mx + 0.35, y_add, down[-1].shape_text, color=ok_color, rad=-0.2)
         else:
-            arrow(mx + 2.2, 0, mx + 0.35, y_add, f"identity x: {x_text}", color=ok_color, rad=-0.55,
+            arrow(mx + 2.2, 0, mx + 0.35, y_add, tr("identity x: {shape}", shape=x_text), color=ok_color, rad=-0.55,
                   label_x=mx + 2.6)
         ax.add_patch(plt_circle(mx, y_add, ok_color))
         ax.text(mx, y_add, "+", ha="center", va="center", fontsize=16, color=ok_color, fontweight="bold")
         if not valid:
-            ax.text(mx + 0.6, y_add - 0.02, f"✗ cannot add {x_text} to {prev_shape}", fontsize=9.5,
+            ax.text(mx + 0.6, y_add - 0.02, tr("✗ cannot add {x} to {fx}", x=x_text, fx=prev_shape), fontsize=9.5,
                     color="#c62828", va="center", fontweight="bold")
     y_final = y_add - 1
     arrow(mx, y_add - 0.3, mx, y_final + 0.27, prev_shape, label_x=mx + 0.1)
     box(mx, y_final, f"{final_relu.name.split('.')[-1]}: ReLU", colors["ReLU"])
-    ax.text(mx, y_final - 0.75, f"output {final_relu.shape_text}", ha="center", fontsize=9.5)
-    title = f"{block} block, {shortcut} shortcut" + ("" if valid else " — invalid")
+    ax.text(mx, y_final - 0.75, tr("output {shape}", shape=final_relu.shape_text), ha="center", fontsize=9.5)
+    title = tr("{block}, {shortcut}", block=tr(BLOCK_NAMES[block]), shortcut=tr(SHORTCUT_NAMES[shortcut]))
+    if not valid:
+        title = tr("{title} — invalid", title=title)
     ax.text(0.2, 0.6, title, fontsize=11, fontweight="bold")
     return fig
 
@@ -282,7 +299,8 @@ def rows_for_table(report: BlockReport) -> list[list[object]]:
     """The block's layer table; when the add is impossible, an extra row says so."""
     rows = report.trace.table()
     if not report.valid:
-        rows.insert(len(rows) - 1, ["add", "✗ identity shortcut: shapes differ",
-                                    f"{_fmt(report.input_shape)} vs {_fmt(report.output_shape)}", 0, 0, "", ""])
+        rows.insert(len(rows) - 1, ["add", tr("✗ identity shortcut: shapes differ"),
+                                    tr("{x} vs {fx}", x=_fmt(report.input_shape), fx=_fmt(report.output_shape)),
+                                    0, 0, "", ""])
     return rows
 

@@ -96,4 +96,64 @@ MESSAGES: dict[str, str] = {
         "**{name}**（{family}）。{summary}",
     "Spatial size shrinks by ×{factor} overall; the first layer's receptive field is {first_rf}, the last convolution's is {last_rf} pixels.":
         "空间尺寸总共缩小为 1/{factor}；第一层的感受野是 {first_rf}，最后一个卷积层的感受野是 {last_rf} 像素。",
+    "basic block":
+        "基本残差块",
+    "bottleneck block":
+        "瓶颈块",
+    "identity shortcut":
+        "恒等快捷连接",
+    "projection shortcut":
+        "投影快捷连接",
+    "none shortcut":
+        "无快捷连接",
+    "A bottleneck block outputs 4× its inner width (expansion 4), so its output channels must be a multiple of 4; {channels} is not. Try {suggestion}.":
+        "瓶颈块的输出通道数是其内部宽度的 4 倍（扩展系数 4），所以输出通道数必须是 4 的倍数；{channels} 不是。试试 {suggestion}。",
+    "{label} must be between 1 and {hi} pixels, got {value}.":
+        "{label}必须在 1 到 {hi} 像素之间，当前为 {value}。",
+    "{label} must be a whole number of at least 1, got {value!r}.":
+        "{label}必须是不小于 1 的整数，当前为 {value!r}。",
+    "this {block}":
+        "这个{block}",
+    "### ✗ This block cannot add its shortcut\nThe identity shortcut carries **x = {x}**, but the main path outputs **F(x) = {fx}**. Element-wise addition needs identical shapes, so `out + identity` would fail.\n\n{mismatch}\n\nThe table and the diagram below show the main path alone (the plain twin).":
+        "### ✗ 这个块无法加上它的快捷连接\n恒等快捷连接传递的是 **x = {x}**，而主路径输出的是 **F(x) = {fx}**。逐元素相加要求形状完全相同，所以 `out + identity` 会出错。\n\n{mismatch}\n\n下面的表格和示意图只显示主路径（即对应的普通网络版本）。",
+    "**Basic block**: two 3×3 convolutions of {planes} channels (ResNet-18/34).":
+        "**基本残差块**：两个 {planes} 通道的 3×3 卷积层（ResNet-18/34）。",
+    "**Bottleneck block**: a 1×1 conv squeezes {c} channels to {planes}, a 3×3 conv works at that cheap width, and a 1×1 conv expands to {out} (**expansion 4**) — ResNet-50/101/152. This keeps the cost of the 3×3 conv small while the block stays wide.":
+        "**瓶颈块**：先用 1×1 卷积层把 {c} 个通道压缩到 {planes} 个，3×3 卷积层在这个较窄、计算便宜的宽度上工作，再用 1×1 卷积层扩展到 {out} 个通道（**扩展系数 4**）——ResNet-50/101/152 使用的就是它。这样 3×3 卷积层的计算代价很小，而整个块仍然很宽。",
+    "**Stride 2** halves height and width ({h}×{w} → {oh}×{ow}, i.e. ⌈H/2⌉) so deeper layers see a larger part of the image; it is usually paired with more channels.":
+        "**步幅 2** 使高和宽减半（{h}×{w} → {oh}×{ow}，即 ⌈H/2⌉），这样更深的层能看到图像中更大的区域；通常同时增加通道数。",
+    "**Stride 1** keeps height and width (3×3 convs have padding 1).":
+        "**步幅 1** 保持高和宽不变（3×3 卷积层的填充为 1）。",
+    "**Identity shortcut**: x is added unchanged, costing no parameters: the block only has to learn the *residual* F(x) = H(x) − x, and can be the identity by setting F to 0.":
+        "**恒等快捷连接**：x 原样加到输出上，不需要任何参数：这个块只需学习*残差映射* F(x) = H(x) − x，只要让 F 为 0，它就成了恒等映射。",
+    "**Projection shortcut** (D2L's `use_1x1conv=True`): a 1×1 conv (with the block's stride) + BN reshapes x to F(x)'s shape so the two can be added. Needed whenever stride or channels change.":
+        "**投影快捷连接**（即 D2L 中的 `use_1x1conv=True`）：一个 1×1 卷积层（步幅与块相同）加批量规范化，把 x 变换成 F(x) 的形状，二者才能相加。只要步幅或通道数发生变化就需要它。",
+    "**No shortcut** — the *plain twin*: the same layers without `out + identity`. Stack many of these and training gets harder (the degradation problem, see the Degradation tab).":
+        "**没有快捷连接**——即对应的*普通网络*版本：层完全相同，只是没有 `out + identity`。把很多这样的块堆叠起来，训练就会变难（退化问题，见“退化”选项卡）。",
+    "**Without batch normalization** every BN becomes the identity and the convs get a bias.":
+        "**不使用批量规范化**时，每个 BN 层都变成恒等映射，卷积层则带上偏置。",
+    "Parameters: **{params:,}**; multiply-adds: **{macs:,}** per image; receptive field of one output: **{rf}** input pixels.":
+        "参数量：**{params:,}**；每张图像的乘加运算量：**{macs:,}**；一个输出元素的感受野：**{rf}**（以输入像素计）。",
+    "input x  ({shape})":
+        "输入 x  ({shape})",
+    "no shortcut\n(plain twin)":
+        "没有快捷连接\n（普通网络版本）",
+    "(no add)":
+        "（不相加）",
+    "1×1 conv + BN\n(projection)":
+        "1×1 卷积 + BN\n（投影）",
+    "identity x: {shape}":
+        "恒等 x：{shape}",
+    "✗ cannot add {x} to {fx}":
+        "✗ 无法把 {x} 加到 {fx} 上",
+    "output {shape}":
+        "输出 {shape}",
+    "{block}, {shortcut}":
+        "{block}，{shortcut}",
+    "{title} — invalid":
+        "{title}——无效",
+    "✗ identity shortcut: shapes differ":
+        "✗ 恒等快捷连接：形状不同",
+    "{x} vs {fx}":
+        "{x} 与 {fx}",
 }
