@@ -50,14 +50,16 @@ from matplotlib.figure import Figure
 from torch import Tensor, nn
 
 from explainer.blocks import block_parts
-from explainer.data import MEAN, STD
-from explainer.inside import BLOCK_PARTS, BRANCH, SEP, SUM, block_names
+from explainer.data import MEAN, STD, class_label
+from explainer.i18n import N_, tr
+from explainer.inside import BLOCK_PARTS, BRANCH, SEP, SUM, block_names, layer_label
 
-SALIENCY = "Saliency"
-IG = "Integrated Gradients"
-GRADCAM = "Grad-CAM"
-OCCLUSION = "Occlusion"
-SMOOTHGRAD = "SmoothGrad"
+# Method names are API values (checkbox values, ``/attribute``): English ids, shown with ``method_label``.
+SALIENCY = N_("Saliency")
+IG = N_("Integrated Gradients")
+GRADCAM = N_("Grad-CAM")
+OCCLUSION = N_("Occlusion")
+SMOOTHGRAD = N_("SmoothGrad")
 METHODS: tuple[str, ...] = (SALIENCY, IG, GRADCAM, OCCLUSION, SMOOTHGRAD)
 SMOOTHGRAD_BASES: tuple[str, ...] = (SALIENCY, IG)
 # Methods whose map is signed (evidence for and against); the others are ≥ 0.
@@ -66,6 +68,19 @@ SIGNED: frozenset[str] = frozenset({IG, OCCLUSION})
 FASHION_BASELINE = (0.0 - MEAN) / STD
 
 ProgressFn = Callable[[float, str], None]
+# Steps of the sanity check: English ids in ``SanityResult.steps``, shown with ``step_label``.
+TRAINED = N_("trained")
+STEM_UNIT = N_("stem (conv1, bn1)")
+
+
+def method_label(method: str) -> str:
+    """A method's name for display, in the current language ("Integrated Gradients" → "积分梯度")."""
+    return tr(method)
+
+
+def step_label(step: str) -> str:
+    """A sanity-check step for display: "trained", "fc", "+ layer4", "+ stem (conv1, bn1)"."""
+    return "+ " + tr(step[2:]) if step.startswith("+ ") else tr(step)
 
 
 @dataclass(frozen=True)
@@ -149,13 +164,14 @@ def resolve_target(model: nn.Module, x: Tensor, target: int | str | None) -> int
     else:
         num_classes = fc.out_features  # no extra forward pass just to validate an index
     if isinstance(target, bool):
-        raise ValueError(f"The target class must be a class index or 'predicted', got {target!r}.")
+        raise ValueError(tr("The target class must be a class index or 'predicted', got {target!r}.", target=target))
     try:
         t = int(target)
     except (TypeError, ValueError):
-        raise ValueError(f"The target class must be a class index or 'predicted', got {target!r}.") from None
+        raise ValueError(tr("The target class must be a class index or 'predicted', got {target!r}.",
+                            target=target)) from None
     if not 0 <= t < num_classes:
-        raise ValueError(f"The target class must be between 0 and {num_classes - 1}, got {t}.")
+        raise ValueError(tr("The target class must be between 0 and {hi}, got {t}.", hi=num_classes - 1, t=t))
     return t
 
 
@@ -168,13 +184,13 @@ def gradcam_layers(model: nn.Module) -> list[str]:
 
 
 def gradcam_layer_label(name: str) -> str:
-    """Human label for a Grad-CAM layer choice (for dropdowns)."""
+    """Human label for a Grad-CAM layer choice (for dropdowns), in the current language."""
     base, _, part = name.partition(SEP)
     if part == SUM:
-        return f"{base} · F(x)+x, before the final ReLU"
+        return tr("{base} · F(x)+x, before the final ReLU", base=base)
     if part == BRANCH:
-        return f"{base} · branch F(x), before the add"
-    return f"{base} · block output (after the add and ReLU)"
+        return tr("{base} · branch F(x), before the add", base=base)
+    return tr("{base} · block output (after the add and ReLU)", base=base)
 
 
 def _layer_module(model: nn.Module, name: str) -> tuple[nn.Module, bool]:
@@ -182,7 +198,7 @@ def _layer_module(model: nn.Module, name: str) -> tuple[nn.Module, bool]:
     base, _, part = name.partition(SEP)
     modules = dict(model.named_modules())
     if base not in modules or part not in ("", *BLOCK_PARTS) or base not in block_names(model):
-        raise ValueError(f"Unknown Grad-CAM layer {name!r}; choose a block such as 'layer4.1'.")
+        raise ValueError(tr("Unknown Grad-CAM layer {name!r}; choose a block such as 'layer4.1'.", name=name))
     last_bn, _, final_relu = block_parts(modules[base])
     if part == SUM:
         return final_relu, True  # the ReLU's input is F(x) + shortcut
@@ -190,7 +206,7 @@ def _layer_module(model: nn.Module, name: str) -> tuple[nn.Module, bool]:
         return last_bn, False
     if part == "":
         return modules[base], False
-    raise ValueError(f"Grad-CAM cannot use the {part!r} of a block; choose its output, sum or branch.")
+    raise ValueError(tr("Grad-CAM cannot use the {part!r} of a block; choose its output, sum or branch.", part=part))
 
 
 @contextlib.contextmanager
@@ -229,7 +245,8 @@ def attribute(
     ``None`` is black for the Fashion-MNIST model. Returns an ``Attribution`` with map (H, W).
     """
     if method not in METHODS:
-        raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
+        raise ValueError(tr("Unknown method {method!r}; choose one of {choices}.", method=method,
+                            choices=", ".join(METHODS)))
     _check(model, x)
     base = baseline_like(x, baseline)
     single_pass = method in (SALIENCY, GRADCAM) and (target is None or target == "predicted")
@@ -300,7 +317,8 @@ def _predicted_logit(model: nn.Module) -> tuple[Callable[[Tensor], Tensor], dict
 
 def _smoothgrad(model: nn.Module, x: Tensor, target: int, base: Tensor, settings: AttributionSettings) -> Tensor:
     if settings.smoothgrad_base not in SMOOTHGRAD_BASES:
-        raise ValueError(f"SmoothGrad averages Saliency or Integrated Gradients, not {settings.smoothgrad_base!r}.")
+        raise ValueError(tr("SmoothGrad averages Saliency or Integrated Gradients, not {base!r}.",
+                            base=settings.smoothgrad_base))
     stdev = settings.smoothgrad_noise * float(x.detach().max() - x.detach().min()) or settings.smoothgrad_noise
     n = settings.smoothgrad_samples
     with _seeded(settings.seed):
@@ -336,15 +354,15 @@ def attribute_many(
 ) -> list[Attribution]:
     """``attribute`` for several methods (same target), reporting progress after each."""
     if not methods:
-        raise ValueError("Choose at least one attribution method.")
+        raise ValueError(tr("Choose at least one attribution method."))
     t = resolve_target(model, x, target)
     out = []
     for i, m in enumerate(methods):
         if progress:
-            progress(i / len(methods), f"{m}…")
+            progress(i / len(methods), f"{method_label(m)}…")
         out.append(attribute(model, x, m, target=t, settings=settings, baseline=baseline))
     if progress:
-        progress(1.0, "done")
+        progress(1.0, tr("done"))
     return out
 
 
@@ -433,20 +451,23 @@ def random_deletion_curve(
     orders = [rng.permutation(h * w) for _ in range(repeats)]
     probs = _curve_for_orders(model, x, orders, target, baseline_like(x, baseline), steps).mean(axis=0)
     fractions = np.linspace(0.0, 1.0, steps + 1)
-    return DeletionCurve(fractions, probs, _auc(fractions, probs), f"random order (mean of {repeats})")
+    return DeletionCurve(fractions, probs, _auc(fractions, probs), tr("random order (mean of {repeats})", repeats=repeats))
 
 
 def deletion_figure(curves: Sequence[DeletionCurve], random: DeletionCurve, class_name: str) -> Figure:
-    """Probability of ``class_name`` vs fraction of pixels deleted, one line per method + random."""
+    """Probability of ``class_name`` vs fraction of pixels deleted, one line per method + random.
+
+    Curve labels that are method names and Fashion-MNIST class names are shown in the current language.
+    """
     fig = Figure(figsize=(6.4, 3.6), dpi=100, layout="constrained")
     ax = fig.subplots()
     for c in curves:
-        ax.plot(c.fractions, c.probs, marker=".", label=f"{c.label} (AUC {c.auc:.3f})")
-    ax.plot(random.fractions, random.probs, "k--", label=f"{random.label} (AUC {random.auc:.3f})")
-    ax.set_xlabel("fraction of pixels deleted (most attributed first)")
-    ax.set_ylabel(f"P({class_name})")
+        ax.plot(c.fractions, c.probs, marker=".", label=f"{method_label(c.label)} (AUC {c.auc:.3f})")
+    ax.plot(random.fractions, random.probs, "k--", label=f"{method_label(random.label)} (AUC {random.auc:.3f})")
+    ax.set_xlabel(tr("fraction of pixels deleted (most attributed first)"))
+    ax.set_ylabel(f"P({class_label(class_name)})")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_title("Deletion curves: lower area than random = the map finds what the model uses", fontsize=10)
+    ax.set_title(tr("Deletion curves: lower area than random = the map finds what the model uses"), fontsize=10)
     ax.legend(fontsize=8)
     return fig
 
@@ -469,7 +490,7 @@ def overlay(image: np.ndarray, attr_map: np.ndarray, *, opacity: float = 0.6, si
     unattributed pixels show the input unchanged. Signed maps: red = for the class, blue = against.
     """
     if not 0.0 <= opacity <= 1.0:
-        raise ValueError(f"Opacity must be between 0 and 1, got {opacity}.")
+        raise ValueError(tr("Opacity must be between 0 and 1, got {opacity}.", opacity=opacity))
     img = np.asarray(image, dtype=np.float64) / 255.0
     if img.ndim == 2:
         img = np.repeat(img[..., None], 3, axis=2)
@@ -497,17 +518,18 @@ def attribution_figure(
     fig = Figure(figsize=(2.3 * n, 2.8), dpi=100, layout="constrained")
     axes = fig.subplots(1, n, squeeze=False)[0]
     axes[0].imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=255)
-    axes[0].set_title("input", fontsize=9)
+    axes[0].set_title(tr("input"), fontsize=9)
     for ax, a in zip(axes[1:], attributions):
         ax.imshow(overlay(image, a.map, opacity=opacity, signed=a.signed))
-        title = a.method if a.layer is None else f"{a.method}\n{a.layer}"
+        title = method_label(a.method) if a.layer is None else f"{method_label(a.method)}\n{layer_label(a.layer)}"
         if scores and a.method in scores:
-            title += f"\ndeletion AUC {scores[a.method]:.3f}"
+            title += "\n" + tr("deletion AUC {auc:.3f}", auc=scores[a.method])
         ax.set_title(title, fontsize=8)
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.suptitle(f"What made the model say {class_name!r}" if class_name else "Attributions", fontsize=10)
+    fig.suptitle(tr("What made the model say {class_name!r}", class_name=class_label(class_name)) if class_name
+                 else tr("Attributions"), fontsize=10)
     return fig
 
 
@@ -545,7 +567,7 @@ def randomization_units(model: nn.Module, granularity: str = "stage") -> list[tu
         units += [(s, [modules[s]]) for s in reversed(model.stage_names)]
     else:
         units += [(b, [modules[b]]) for b in reversed(block_names(model))]
-    units.append(("stem (conv1, bn1)", [model.conv1, model.bn1]))
+    units.append((STEM_UNIT, [model.conv1, model.bn1]))
     return units
 
 
@@ -594,31 +616,32 @@ def cascading_randomization(
     _check(model, x)
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
-        raise ValueError(f"Choose methods among {', '.join(METHODS)}; got {list(methods)!r}.")
+        raise ValueError(tr("Choose methods among {choices}; got {methods!r}.", choices=", ".join(METHODS),
+                            methods=list(methods)))
     t = resolve_target(model, x, target)
     work = copy.deepcopy(model).eval()
     units = randomization_units(work, granularity)
     total = (len(units) + 1) * len(methods)
     done = 0
     maps: dict[str, list[np.ndarray]] = {m: [] for m in methods}
-    steps = ["trained"]
+    steps = [TRAINED]
 
     def run_all(step_name: str) -> None:
         nonlocal done
         for m in methods:
             if progress:
-                progress(done / total, f"{step_name}: {m}")
+                progress(done / total, f"{step_name}: {method_label(m)}")
             maps[m].append(attribute(work, x, m, target=t, settings=settings, baseline=baseline).map)
             done += 1
 
-    run_all("trained model")
+    run_all(tr("trained model"))
     for i, (name, mods) in enumerate(units):
         with _seeded(seed + i):
             _reinitialize(mods)
         steps.append(name if i == 0 else f"+ {name}")
-        run_all(f"randomized down to {name}")
+        run_all(tr("randomized down to {name}", name=step_label(name)))
     if progress:
-        progress(1.0, "done")
+        progress(1.0, tr("done"))
     correlations = {m: [spearman(np.abs(v), np.abs(maps[m][0])) for v in maps[m]] for m in methods}
     decorrelated = {m: randomized_similarity(c) < threshold for m, c in correlations.items()}
     return SanityResult(
@@ -642,24 +665,28 @@ def _verdict(correlations: dict[str, list[float]], steps: list[str], threshold: 
     for m, c in correlations.items():
         sim = randomized_similarity(c)
         final = c[-1]
-        final_s = "undefined (the map became flat)" if np.isnan(final) else f"{final:.2f}"
+        final_s = tr("undefined (the map became flat)") if np.isnan(final) else f"{final:.2f}"
+        name = method_label(m)
         if sim < threshold:
-            lines.append(
-                f"- **{m}** passes: its map changes as the model is destroyed (mean |ρ| over the "
-                f"randomized steps {sim:.2f} < {threshold}; with all layers random ρ = {final_s})."
-            )
+            lines.append(tr(
+                "- **{method}** passes: its map changes as the model is destroyed (mean |ρ| over the "
+                "randomized steps {sim:.2f} < {threshold}; with all layers random ρ = {final}).",
+                method=name, sim=sim, threshold=threshold, final=final_s,
+            ))
         else:
-            lines.append(
-                f"- **{m}** does **not** decorrelate: with the weights randomized its map keeps a mean |ρ| of "
-                f"{sim:.2f} ≥ {threshold} with the trained one (all layers random: ρ = {final_s}) — it reflects the "
-                "input more than what the model learned."
-            )
+            lines.append(tr(
+                "- **{method}** does **not** decorrelate: with the weights randomized its map keeps a mean |ρ| of "
+                "{sim:.2f} ≥ {threshold} with the trained one (all layers random: ρ = {final}) — it reflects the "
+                "input more than what the model learned.",
+                method=name, sim=sim, threshold=threshold, final=final_s,
+            ))
         spread = float(np.nanstd(np.asarray(c[1:], dtype=np.float64))) if len(c) > 2 else 0.0
         if spread > 0.3:
-            lines.append(
-                f"  (ρ of {m} jumps from step to step, std {spread:.2f}: a coarse map gives a noisy "
-                "correlation on one image — try a few images before concluding.)"
-            )
+            lines.append(tr(
+                "  (ρ of {method} jumps from step to step, std {spread:.2f}: a coarse map gives a noisy "
+                "correlation on one image — try a few images before concluding.)",
+                method=name, spread=spread,
+            ))
     return "\n".join(lines)
 
 
@@ -676,12 +703,13 @@ def sanity_maps_figure(result: SanityResult) -> Figure:
             ax.set_xticks([])
             ax.set_yticks([])
             if r == 0:
-                ax.set_title(step, fontsize=8)
+                ax.set_title(step_label(step), fontsize=8)
             if c == 0:
-                ax.set_ylabel(m, fontsize=8)
+                ax.set_ylabel(method_label(m), fontsize=8)
             if c > 0:
                 ax.set_xlabel(f"ρ={result.correlations[m][c]:.2f}", fontsize=8)
-    fig.suptitle("Cascading randomization (top → bottom): maps should change as weights are randomized", fontsize=10)
+    fig.suptitle(tr("Cascading randomization (top → bottom): maps should change as weights are randomized"),
+                 fontsize=10)
     return fig
 
 
@@ -691,15 +719,15 @@ def sanity_curve_figure(result: SanityResult) -> Figure:
     ax = fig.subplots()
     xs = np.arange(len(result.steps))
     for m in result.methods:
-        ax.plot(xs, np.nan_to_num(result.correlations[m], nan=0.0), marker="o", label=m)
+        ax.plot(xs, np.nan_to_num(result.correlations[m], nan=0.0), marker="o", label=method_label(m))
     for sign in (1, -1):  # |ρ| below the threshold counts as decorrelated; strong negative ρ does not
         ax.axhline(sign * result.threshold, color="gray", linestyle="--", linewidth=1,
                    label=f"±{result.threshold}" if sign == 1 else None)
     ax.axhline(0.0, color="black", linewidth=0.5)
-    ax.set_xticks(xs, result.steps, rotation=30, ha="right", fontsize=8)
-    ax.set_ylabel("Spearman ρ with trained map (|map|)")
+    ax.set_xticks(xs, [step_label(s) for s in result.steps], rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel(tr("Spearman ρ with trained map (|map|)"))
     ax.set_ylim(-1.05, 1.05)
-    ax.set_title("Sanity check: a trustworthy map decorrelates when the model is destroyed", fontsize=10)
+    ax.set_title(tr("Sanity check: a trustworthy map decorrelates when the model is destroyed"), fontsize=10)
     ax.legend(fontsize=8)
     return fig
 

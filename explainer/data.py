@@ -18,6 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from explainer.i18n import N_, tr
+
 CLASS_NAMES: tuple[str, ...] = (
     "T-shirt/top",
     "Trouser",
@@ -30,6 +32,17 @@ CLASS_NAMES: tuple[str, ...] = (
     "Bag",
     "Ankle boot",
 )
+# CLASS_NAMES are ids (API outputs, Label keys, dropdown values) and stay English; the UI shows
+# ``class_label(name)``. The same ten names, marked for the Chinese catalogue:
+_CLASS_LABELS = (N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"), N_("Sandal"),
+                 N_("Shirt"), N_("Sneaker"), N_("Bag"), N_("Ankle boot"))
+
+
+def class_label(name: str) -> str:
+    """A class name for display in the current language ("Ankle boot" → "短靴"); other names unchanged."""
+    return tr(name)
+
+
 # Mean and std of the 60k training images in [0, 1]; computed by ``training_stats`` below.
 MEAN = 0.2860
 STD = 0.3530

@@ -65,4 +65,69 @@ MESSAGES: dict[str, str] = {
     "‖F(x)‖ / ‖shortcut‖": "‖F(x)‖ / ‖快捷连接‖",
     "How much each block changes its input (orange: 1×1 projection shortcut)":
         "每个残差块把输入改变了多少（橙色：1×1 投影快捷连接）",
+    # --- explainer/attributions.py: methods, deletion curves, sanity check -------------------------
+    "Saliency": "显著图",
+    "Integrated Gradients": "积分梯度",
+    "Grad-CAM": "Grad-CAM 类激活图",
+    "Occlusion": "遮挡",
+    "SmoothGrad": "SmoothGrad 平滑梯度",
+    "trained": "已训练",
+    "stem (conv1, bn1)": "stem 层（conv1, bn1）",
+    "The target class must be a class index or 'predicted', got {target!r}.":
+        "目标类别必须是类别编号或 'predicted'，收到的是 {target!r}。",
+    "The target class must be between 0 and {hi}, got {t}.": "目标类别必须在 0 到 {hi} 之间，收到的是 {t}。",
+    "{base} · F(x)+x, before the final ReLU": "{base} · F(x)+x，最后的 ReLU 之前",
+    "{base} · branch F(x), before the add": "{base} · 分支 F(x)，相加之前",
+    "{base} · block output (after the add and ReLU)": "{base} · 残差块输出（相加并经过 ReLU 之后）",
+    "Unknown Grad-CAM layer {name!r}; choose a block such as 'layer4.1'.":
+        "没有名为 {name!r} 的 Grad-CAM 层；请选择一个残差块，例如 'layer4.1'。",
+    "Grad-CAM cannot use the {part!r} of a block; choose its output, sum or branch.":
+        "Grad-CAM 不能使用残差块的 {part!r}；请选择它的输出、和或分支。",
+    "Unknown method {method!r}; choose one of {choices}.": "没有 {method!r} 这种方法；可选：{choices}。",
+    "SmoothGrad averages Saliency or Integrated Gradients, not {base!r}.":
+        "SmoothGrad 只能对显著图（Saliency）或积分梯度（Integrated Gradients）取平均，不能用 {base!r}。",
+    "Choose at least one attribution method.": "请至少选择一种归因方法。",
+    "done": "完成",
+    "random order (mean of {repeats})": "随机顺序（{repeats} 次的平均）",
+    "fraction of pixels deleted (most attributed first)": "删除的像素比例（归因最大的先删）",
+    "Deletion curves: lower area than random = the map finds what the model uses":
+        "删除曲线：面积比随机顺序小 = 这张图找到了模型真正依赖的像素",
+    "Opacity must be between 0 and 1, got {opacity}.": "不透明度必须在 0 到 1 之间，收到的是 {opacity}。",
+    "input": "输入",
+    "deletion AUC {auc:.3f}": "删除 AUC {auc:.3f}",
+    "What made the model say {class_name!r}": "是什么让模型判断为“{class_name}”",
+    "Attributions": "归因",
+    "Choose methods among {choices}; got {methods!r}.": "请从 {choices} 中选择方法；收到的是 {methods!r}。",
+    "trained model": "训练好的模型",
+    "randomized down to {name}": "随机化到 {name}",
+    "undefined (the map became flat)": "无定义（图变成了常数）",
+    "- **{method}** passes: its map changes as the model is destroyed (mean |ρ| over the randomized steps "
+    "{sim:.2f} < {threshold}; with all layers random ρ = {final}).":
+        "- **{method}** 通过：模型被破坏时，它的图随之改变（随机化各步的平均 |ρ| 为 {sim:.2f} < {threshold}；"
+        "所有层都随机时 ρ = {final}）。",
+    "- **{method}** does **not** decorrelate: with the weights randomized its map keeps a mean |ρ| of {sim:.2f} ≥ "
+    "{threshold} with the trained one (all layers random: ρ = {final}) — it reflects the input more than what the "
+    "model learned.":
+        "- **{method}** **没有**去相关：权重随机化之后，它的图与训练好的模型的图仍保持平均 |ρ| 为 {sim:.2f} ≥ "
+        "{threshold}（所有层都随机时 ρ = {final}）——它反映的更多是输入，而不是模型学到的东西。",
+    "  (ρ of {method} jumps from step to step, std {spread:.2f}: a coarse map gives a noisy correlation on one "
+    "image — try a few images before concluding.)":
+        "  （{method} 的 ρ 在各步之间跳动很大，标准差 {spread:.2f}：粗糙的图在单张图像上的相关系数噪声很大——"
+        "多试几张图像再下结论。）",
+    "Cascading randomization (top → bottom): maps should change as weights are randomized":
+        "级联随机化（从顶层到底层）：权重被随机化后，图应当随之改变",
+    "Spearman ρ with trained map (|map|)": "与训练好的图的 Spearman ρ（|图|）",
+    "Sanity check: a trustworthy map decorrelates when the model is destroyed":
+        "合理性检验：可信的图在模型被破坏后应当失去相关性",
+    # --- explainer/data.py: Fashion-MNIST class names for display ------------------------------------
+    "T-shirt/top": "T恤/上衣",
+    "Trouser": "裤子",
+    "Pullover": "套头衫",
+    "Dress": "连衣裙",
+    "Coat": "外套",
+    "Sandal": "凉鞋",
+    "Shirt": "衬衫",
+    "Sneaker": "运动鞋",
+    "Bag": "包",
+    "Ankle boot": "短靴",
 }
