@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+from typing import Any
 
 import gradio as gr
 
 from explainer.i18n import COOKIE, LANGUAGES, N_, tr
-from explainer.ui.common import Refresh, T
+from explainer.ui.common import Refresh, T, ui_errors
 
 log = logging.getLogger("resnet_explainer")
 
@@ -63,9 +64,15 @@ async () => {
 """ % {"cookie": COOKIE, "set": _SET_LANGUAGE_JS.strip()}
 
 
+@ui_errors
+def _tab_labels() -> list[Any]:
+    return [gr.Tab(label=tr(label)) for label, _ in TABS]
+
+
 def build_demo() -> gr.Blocks:
     """Assemble the Blocks app. A tab that fails to build shows why instead of taking the app down."""
     refreshes: list[Refresh] = []
+    tabs: list[gr.Tab] = []
     with gr.Blocks(title=TITLE, delete_cache=(3600, 3600)) as demo:
         with gr.Row(equal_height=True):
             gr.Markdown("# ResNet Explainer", elem_id="title")
@@ -74,7 +81,8 @@ def build_demo() -> gr.Blocks:
         gr.Markdown(T(HEADER))
         with gr.Tabs():
             for label, module_name in TABS:
-                with gr.Tab(T(label), id=module_name):
+                with gr.Tab(T(label), id=module_name) as tab:
+                    tabs.append(tab)
                     try:
                         refreshes += importlib.import_module(f"explainer.ui.{module_name}").build() or []
                     except Exception as err:  # noqa: BLE001 -- keep the other tabs serving
@@ -85,6 +93,8 @@ def build_demo() -> gr.Blocks:
         switched = language.input(None, inputs=language, outputs=language, js=_SET_LANGUAGE_JS,
                                   api_visibility="private", queue=False)
         loaded = demo.load(None, outputs=language, js=_LOAD_LANGUAGE_JS, api_visibility="private", queue=False)
+        # Gradio's tab bar keeps the labels it translated first; send the translated text itself.
+        refreshes.append(Refresh(_tab_labels, [], tabs))
         for r in refreshes:
             switched.then(r.fn, r.inputs, r.outputs, api_visibility="private")
             loaded.then(r.on_load, r.inputs, r.outputs, api_visibility="private")

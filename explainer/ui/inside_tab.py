@@ -32,6 +32,8 @@ FASHION = "Fashion-MNIST ResNet-18"
 IMAGENET = "ImageNet ResNet-18"
 PREDICTED = "predicted"
 DEFAULT_LAYER = "layer1"
+# Displayed translated by the browser (see CHOICE_LABELS in blocks_tab); the values stay English.
+CHOICE_LABELS = (N_("predicted"), N_("shared"), N_("per-map"), N_("auto"), N_("yes"), N_("no"))
 INTRO = N_("## Inside ResNet-18\nWhat has a trained ResNet-18 learned, and why did it decide that? Pick an example, "
            "upload a photo or draw; see the prediction, the feature maps, what each residual block adds to its "
            "input, and attribution maps with a faithfulness score and a sanity check.")
