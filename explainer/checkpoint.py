@@ -15,12 +15,14 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from explainer.i18n import N_, tr
 from explainer.resnet import ResNet, build_resnet, d2l_resnet18_spec
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 DEFAULT_WEIGHTS = CHECKPOINT_DIR / "resnet18_fashion_mnist.safetensors"
 DEFAULT_CARD = CHECKPOINT_DIR / "resnet18_fashion_mnist.json"
-REGENERATE = "Regenerate it with `python -m explainer.train` (about an hour on 2 cores)."
+# Appended to the errors below, translated when they are raised (tr(REGENERATE)).
+REGENERATE = N_("Regenerate it with `python -m explainer.train` (about an hour on 2 cores).")
 
 
 class CheckpointError(ValueError):
@@ -55,25 +57,27 @@ def load_weights_into(model: nn.Module, path: Path) -> nn.Module:
     """
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"Checkpoint {path} is missing. {REGENERATE}")
+        raise CheckpointError(tr("Checkpoint {path} is missing. {how}", path=path, how=tr(REGENERATE)))
     try:
         state = load_file(str(path))
     except (SafetensorError, OSError, ValueError) as err:
-        raise CheckpointError(f"Checkpoint {path} cannot be read ({err}); it is probably truncated or corrupt. {REGENERATE}") from err
+        raise CheckpointError(tr("Checkpoint {path} cannot be read ({error}); it is probably truncated or corrupt. {how}",
+                                 path=path, error=err, how=tr(REGENERATE))) from err
     expected = model.state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
     if missing or unexpected:
-        raise CheckpointError(
-            f"Checkpoint {path} does not match the model: missing {missing[:5]}{'…' if len(missing) > 5 else ''}, "
-            f"unexpected {unexpected[:5]}{'…' if len(unexpected) > 5 else ''}."
-        )
+        raise CheckpointError(tr(
+            "Checkpoint {path} does not match the model: missing {missing}, unexpected {unexpected}.", path=path,
+            missing=f"{missing[:5]}{'…' if len(missing) > 5 else ''}",
+            unexpected=f"{unexpected[:5]}{'…' if len(unexpected) > 5 else ''}",
+        ))
     for key, value in state.items():
         if value.shape != expected[key].shape:
-            raise CheckpointError(
-                f"Checkpoint {path} does not match the model: {key} has shape {tuple(value.shape)}, "
-                f"the model expects {tuple(expected[key].shape)}."
-            )
+            raise CheckpointError(tr(
+                "Checkpoint {path} does not match the model: {key} has shape {shape}, the model expects {expected}.",
+                path=path, key=key, shape=tuple(value.shape), expected=tuple(expected[key].shape),
+            ))
         state[key] = value.to(expected[key].dtype)
     model.load_state_dict(state)
     return model
@@ -83,11 +87,12 @@ def load_card(path: Path = DEFAULT_CARD) -> dict[str, Any]:
     """Read the model card; ``CheckpointError`` if missing or not JSON."""
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"Model card {path} is missing. {REGENERATE}")
+        raise CheckpointError(tr("Model card {path} is missing. {how}", path=path, how=tr(REGENERATE)))
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise CheckpointError(f"Model card {path} is not valid JSON ({err}). {REGENERATE}") from err
+        raise CheckpointError(tr("Model card {path} is not valid JSON ({error}). {how}", path=path, error=err,
+                                 how=tr(REGENERATE))) from err
 
 
 def load_model(path: Path = DEFAULT_WEIGHTS) -> ResNet:

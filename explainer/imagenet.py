@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from explainer.i18n import tr
 from explainer.images import PreparedImage, load_image, to_rgb
 from explainer.resnet import ResNet, build_resnet, torchvision_spec
 
@@ -45,43 +46,51 @@ def weights_path() -> Path:
 
 
 def imagenet_status() -> tuple[bool, str]:
-    """(available, reason): True when the cached weights load into our ResNet-18; never raises."""
+    """(available, reason): True when the cached weights load into our ResNet-18; never raises.
+
+    The reason is in the current language: call it per request, do not keep it (the model itself
+    is cached, the sentences are not).
+    """
     try:
         load_imagenet_model()
     except ImageNetUnavailable as err:
         return False, str(err)
     except Exception as err:  # noqa: BLE001 -- availability must never crash the app
         log.exception("ImageNet model check failed")
-        return False, f"The ImageNet ResNet-18 could not be loaded ({type(err).__name__}: {err})."
-    return True, f"ImageNet ResNet-18 loaded from {weights_path()}."
+        return False, tr("The ImageNet ResNet-18 could not be loaded ({error}).", error=f"{type(err).__name__}: {err}")
+    return True, tr("ImageNet ResNet-18 loaded from {path}.", path=weights_path())
 
 
 def load_imagenet_model() -> ResNet:
     """The ImageNet ResNet-18 in eval mode (cached while the file is unchanged); ``ImageNetUnavailable``."""
     path = weights_path()
     if not path.is_file():
-        raise ImageNetUnavailable(
-            f"The ImageNet ResNet-18 is unavailable: its weights {WEIGHTS_FILE} are not in the torch hub "
-            f"cache ({path.parent}) and this app does not download at run time. To enable it, fetch "
-            f"{WEIGHTS_URL} once into that folder (or set TORCH_HOME)."
-        )
+        raise ImageNetUnavailable(tr(
+            "The ImageNet ResNet-18 is unavailable: its weights {file} are not in the torch hub cache ({folder}) and "
+            "this app does not download at run time. To enable it, fetch {url} once into that folder (or set "
+            "TORCH_HOME).", file=WEIGHTS_FILE, folder=path.parent, url=WEIGHTS_URL,
+        ))
     stat = path.stat()
     return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=1)
 def _load_cached(path: str, mtime_ns: int, size: int) -> ResNet:
+    # Only the model is cached; lru_cache does not keep exceptions, so each failing call raises its
+    # sentence afresh in the language of the request that asked.
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)  # no pickle code execution
     except Exception as err:  # noqa: BLE001 -- torch raises many types for corrupt files
-        raise ImageNetUnavailable(f"The ImageNet weights {path} cannot be read ({type(err).__name__}: {err}).") from err
+        raise ImageNetUnavailable(tr("The ImageNet weights {path} cannot be read ({error}).", path=path,
+                                     error=f"{type(err).__name__}: {err}")) from err
     if not isinstance(state, dict):
-        raise ImageNetUnavailable(f"The ImageNet weights {path} do not hold a state dict.")
+        raise ImageNetUnavailable(tr("The ImageNet weights {path} do not hold a state dict.", path=path))
     model = build_resnet(torchvision_spec(18))
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as err:
-        raise ImageNetUnavailable(f"The ImageNet weights {path} do not fit ResNet-18 ({str(err)[:300]}).") from err
+        raise ImageNetUnavailable(tr("The ImageNet weights {path} do not fit ResNet-18 ({error}).", path=path,
+                                     error=str(err)[:300])) from err
     return model.eval().to(memory_format=torch.channels_last)  # faster CPU convolutions
 
 

@@ -16,6 +16,7 @@ from PIL import Image
 
 from explainer.checkpoint import CHECKPOINT_DIR
 from explainer.data import CLASS_NAMES, Split, load_split
+from explainer.i18n import tr
 
 SAMPLE_PATH = CHECKPOINT_DIR / "fashion_mnist_test_sample.npz"
 EXAMPLES_DIR = CHECKPOINT_DIR / "examples"
@@ -54,14 +55,17 @@ def load_sample(path: Path = SAMPLE_PATH) -> Split:
 
     path = Path(path)
     if not path.is_file():
-        raise SampleError(f"Bundled sample {path} is missing. Regenerate it with `python -m explainer.samples`.")
+        raise SampleError(tr("Bundled sample {path} is missing. Regenerate it with `python -m explainer.samples`.",
+                             path=path))
     try:
         with np.load(path) as data:
             images, labels = data["images"], data["labels"]
     except (OSError, KeyError, ValueError) as err:
-        raise SampleError(f"Bundled sample {path} is unreadable ({err}). Regenerate it with `python -m explainer.samples`.") from err
+        raise SampleError(tr("Bundled sample {path} is unreadable ({error}). Regenerate it with "
+                             "`python -m explainer.samples`.", path=path, error=err)) from err
     if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8 or len(images) != len(labels):
-        raise SampleError(f"Bundled sample {path} has unexpected arrays {images.shape}/{labels.shape}.")
+        raise SampleError(tr("Bundled sample {path} has unexpected arrays {images}/{labels}.", path=path,
+                             images=images.shape, labels=labels.shape))
     return Split(torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64)))
 
 

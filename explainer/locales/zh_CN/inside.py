@@ -130,4 +130,30 @@ MESSAGES: dict[str, str] = {
     "Sneaker": "运动鞋",
     "Bag": "包",
     "Ankle boot": "短靴",
+    # --- explainer/checkpoint.py, imagenet.py, samples.py: missing or broken files -----------------
+    "Regenerate it with `python -m explainer.train` (about an hour on 2 cores).":
+        "请用 `python -m explainer.train` 重新生成（在 2 个 CPU 核上大约需要一小时）。",
+    "Checkpoint {path} is missing. {how}": "找不到检查点文件 {path}。{how}",
+    "Checkpoint {path} cannot be read ({error}); it is probably truncated or corrupt. {how}":
+        "无法读取检查点文件 {path}（{error}）；它可能不完整或已损坏。{how}",
+    "Checkpoint {path} does not match the model: missing {missing}, unexpected {unexpected}.":
+        "检查点文件 {path} 与模型不匹配：缺少 {missing}，多出 {unexpected}。",
+    "Checkpoint {path} does not match the model: {key} has shape {shape}, the model expects {expected}.":
+        "检查点文件 {path} 与模型不匹配：{key} 的形状是 {shape}，而模型需要 {expected}。",
+    "Model card {path} is missing. {how}": "找不到模型卡 {path}。{how}",
+    "Model card {path} is not valid JSON ({error}). {how}": "模型卡 {path} 不是有效的 JSON（{error}）。{how}",
+    "The ImageNet ResNet-18 could not be loaded ({error}).": "无法加载 ImageNet ResNet-18（{error}）。",
+    "ImageNet ResNet-18 loaded from {path}.": "已从 {path} 加载 ImageNet ResNet-18。",
+    "The ImageNet ResNet-18 is unavailable: its weights {file} are not in the torch hub cache ({folder}) and this "
+    "app does not download at run time. To enable it, fetch {url} once into that folder (or set TORCH_HOME).":
+        "ImageNet ResNet-18 不可用：它的权重文件 {file} 不在 torch hub 缓存（{folder}）中，而本应用运行时不会下载。"
+        "要启用它，请先把 {url} 下载到那个文件夹（或设置 TORCH_HOME）。",
+    "The ImageNet weights {path} cannot be read ({error}).": "无法读取 ImageNet 权重文件 {path}（{error}）。",
+    "The ImageNet weights {path} do not hold a state dict.": "ImageNet 权重文件 {path} 里没有 state dict。",
+    "The ImageNet weights {path} do not fit ResNet-18 ({error}).": "ImageNet 权重文件 {path} 与 ResNet-18 不匹配（{error}）。",
+    "Bundled sample {path} is missing. Regenerate it with `python -m explainer.samples`.":
+        "找不到随附的样本文件 {path}。请用 `python -m explainer.samples` 重新生成。",
+    "Bundled sample {path} is unreadable ({error}). Regenerate it with `python -m explainer.samples`.":
+        "无法读取随附的样本文件 {path}（{error}）。请用 `python -m explainer.samples` 重新生成。",
+    "Bundled sample {path} has unexpected arrays {images}/{labels}.": "随附的样本文件 {path} 中的数组形状不对：{images}/{labels}。",
 }
