@@ -21,19 +21,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def page(app_client):  # noqa: ANN001, ANN201 -- playwright objects
+def browser():  # noqa: ANN201 -- playwright objects
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
     sync_api = pytest.importorskip("playwright.sync_api")
     SHOTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-        pg.set_default_timeout(60_000)
-        pg.goto(app_client.src)
-        pg.get_by_text("ResNet Explainer").first.wait_for()
-        yield pg
-        browser.close()
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_client):  # noqa: ANN001, ANN201
+    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.goto(app_client.src)
+    pg.get_by_text("ResNet Explainer").first.wait_for()
+    yield pg
+    context.close()
 
 
 def test_blocks_tab_changing_stride_changes_the_table(page) -> None:  # noqa: ANN001
@@ -73,3 +80,30 @@ def test_inside_tab_predicts_an_example_and_explains_it(page) -> None:  # noqa: 
     page.get_by_role("button", name="Compute attributions").click()
     page.get_by_text("deletion", exact=False).first.wait_for(timeout=120_000)
     page.screenshot(path=str(SHOTS / "inside_tab.png"), full_page=True)
+
+
+def test_a_chinese_browser_gets_chinese_and_can_switch_to_english(browser, app_client) -> None:  # noqa: ANN001
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    try:
+        pg.goto(app_client.src)
+        # Static text (gr.I18n, in the browser) and server-made text (explanation, plot) both in Chinese.
+        pg.get_by_role("tab", name="残差块与形状").wait_for()
+        pg.get_by_text("步幅", exact=True).first.wait_for()
+        pg.locator("#block-explanation").get_by_text("投影快捷连接").first.wait_for()
+        pg.locator("#block-table").get_by_text("输出形状").first.wait_for()
+        pg.screenshot(path=str(SHOTS / "blocks_tab_zh.png"), full_page=False)
+        pg.locator("#language").get_by_label("English", exact=True).check()
+        pg.get_by_role("tab", name="Blocks & shapes").wait_for()
+        pg.get_by_role("tab", name="Degradation").wait_for()  # every tab label follows, not only the open one
+        pg.locator("#block-explanation").get_by_text("Projection shortcut").first.wait_for()
+        pg.locator("#block-table").get_by_text("output shape").first.wait_for()
+        assert pg.evaluate("document.documentElement.lang") == "en"
+        # The choice is remembered: a reload stays in English although the browser asks for Chinese.
+        pg.reload()
+        pg.get_by_role("tab", name="Blocks & shapes").wait_for()
+        pg.get_by_role("tab", name="Inside ResNet-18").wait_for()
+        pg.locator("#block-explanation").get_by_text("Projection shortcut").first.wait_for()
+    finally:
+        context.close()

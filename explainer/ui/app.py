@@ -93,9 +93,11 @@ def build_demo() -> gr.Blocks:
         switched = language.input(None, inputs=language, outputs=language, js=_SET_LANGUAGE_JS,
                                   api_visibility="private", queue=False)
         loaded = demo.load(None, outputs=language, js=_LOAD_LANGUAGE_JS, api_visibility="private", queue=False)
-        # Gradio's tab bar keeps the labels it translated first; send the translated text itself.
-        refreshes.append(Refresh(_tab_labels, [], tabs))
         for r in refreshes:
             switched.then(r.fn, r.inputs, r.outputs, api_visibility="private")
             loaded.then(r.on_load, r.inputs, r.outputs, api_visibility="private")
+        # Gradio's tab bar keeps the labels it translated first (the browser's language, before a saved
+        # choice is applied); send the translated text itself, after loading too.
+        for event in (switched, loaded):
+            event.then(_tab_labels, None, tabs, api_visibility="private", queue=False)
     return demo
