@@ -34,10 +34,11 @@ from torch import Tensor, nn
 
 from explainer.blocks import BasicBlock, zero_init_last_bn
 from explainer.data import to_model_input
+from explainer.i18n import N_, tr
 from explainer.resnet import ResNet, build_resnet, cifar_spec, residual_blocks
 from explainer.samples import load_sample
 
-INITS: tuple[str, ...] = ("PyTorch default", "Kaiming", "Xavier")
+INITS: tuple[str, ...] = (N_("PyTorch default"), "Kaiming", "Xavier")  # shown translated: tr(init)
 MIN_DEPTH = 8
 MAX_DEPTH = 122  # 110 is the paper's deepest CIFAR net; a little headroom, still ≈ 1.5 s per pair
 IMAGE_SIZE = 28  # the CIFAR-style nets see Fashion-MNIST at its native size
@@ -54,23 +55,26 @@ RESIDUAL_COLOR = "#1f77b4"
 def check_depth(depth: object, *, lo: int = MIN_DEPTH, hi: int = MAX_DEPTH) -> int:
     """Return ``depth`` if it is 6n+2 within [lo, hi]; otherwise ``ValueError`` with the nearest choices."""
     if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)):
-        raise ValueError(f"Depth must be a whole number of layers (6n+2, e.g. 20, 56, 110), got {depth!r}.")
+        raise ValueError(tr("Depth must be a whole number of layers (6n+2, e.g. 20, 56, 110), got {depth!r}.",
+                            depth=depth))
     depth = int(depth)
     if depth < lo or depth > hi:
-        raise ValueError(f"Depth must be between {lo} and {hi} layers here, got {depth}.")
+        raise ValueError(tr("Depth must be between {lo} and {hi} layers here, got {depth}.", lo=lo, hi=hi, depth=depth))
     if (depth - 2) % 6 != 0:
         below = depth - (depth - 2) % 6
-        raise ValueError(
-            f"CIFAR-style nets have 6n+2 layers (a stem conv, 3 stages of n two-conv blocks, an fc); "
-            f"{depth} is not of that form -- try {below} or {below + 6}."
-        )
+        raise ValueError(tr(
+            "CIFAR-style nets have 6n+2 layers (a stem conv, 3 stages of n two-conv blocks, an fc); "
+            "{depth} is not of that form -- try {below} or {above}.",
+            depth=depth, below=below, above=below + 6,
+        ))
     return depth
 
 
 def check_init(init: object) -> str:
     """Return ``init`` if it is one of ``INITS``; otherwise ``ValueError``."""
     if init not in INITS:
-        raise ValueError(f"Unknown initialization {init!r}: choose one of {', '.join(INITS)}.")
+        raise ValueError(tr("Unknown initialization {init!r}: choose one of {choices}.",
+                            init=init, choices=", ".join(tr(i) for i in INITS)))
     return str(init)
 
 
@@ -134,7 +138,7 @@ def default_batch(n: int = DEFAULT_BATCH, *, offset: int = 0) -> tuple[Tensor, T
     """``n`` real images from the bundled test sample: x (n, 1, 28, 28) normalized, y (n,) int64."""
     sample = load_sample()
     if not 1 <= n <= len(sample) - offset:
-        raise ValueError(f"The batch must hold between 1 and {len(sample) - offset} images, got {n}.")
+        raise ValueError(tr("The batch must hold between 1 and {hi} images, got {n}.", hi=len(sample) - offset, n=n))
     images = sample.images[offset : offset + n]
     return to_model_input(images, size=IMAGE_SIZE), sample.labels[offset : offset + n]
 
@@ -283,7 +287,8 @@ def grad_norms(
     init = check_init(init)
     x, y = batch if batch is not None else default_batch()
     if x.dim() != 4 or x.shape[1] != 1 or x.shape[0] != y.shape[0]:
-        raise ValueError(f"The batch must be x (N, 1, H, W) with N labels, got {tuple(x.shape)} and {tuple(y.shape)}.")
+        raise ValueError(tr("The batch must be x (N, 1, H, W) with N labels, got {x_shape} and {y_shape}.",
+                            x_shape=tuple(x.shape), y_shape=tuple(y.shape)))
     plain, residual = build_pair(
         depth, batch_norm=batch_norm, init=init, zero_init_residual=zero_init_residual, seed=seed
     )
@@ -307,11 +312,11 @@ def _fmt(v: float) -> str:
 
 def _ratio_words(ratio: float) -> str:
     if math.isnan(ratio):
-        return "undefined (both are 0)"
+        return tr("undefined (both are 0)")
     if math.isinf(ratio):
-        return "infinite (the last layer's gradient is 0)"
+        return tr("infinite (the last layer's gradient is 0)")
     if ratio == 0.0:
-        return "0 (the first layer gets nothing)"
+        return tr("0 (the first layer gets nothing)")
     return f"{ratio:.1e}× ({'≈ 10^' + str(round(math.log10(ratio)))})"
 
 
@@ -324,119 +329,134 @@ def _why_zero(net: NetGradients) -> str:
     # Blocks are in forward order; the backward pass runs from the last block to the first.
     k = int(nonzero.min()) - 1 if nonzero.size else len(bg) - 1  # deepest-from-the-top block with ‖∂L/∂h‖ = 0
     above = float(bg[k + 1]) if k + 1 < len(bg) else math.nan
-    where = f" The gradient is last non-zero at the output of {net.block_names[k + 1]} (‖∂L/∂h‖ = {_fmt(above)})" \
-        if k + 1 < len(bg) else ""
+    where = tr(" The gradient is last non-zero at the output of {block} (‖∂L/∂h‖ = {norm})",
+               block=net.block_names[k + 1], norm=_fmt(above)) if k + 1 < len(bg) else ""
     dead = zf.size and float(zf[k + 1 if k + 1 < len(bg) else k]) == 1.0
     if dead:
-        return where + (": there every ReLU output is 0 for every image (a dead layer), so the backward pass "
-                        "multiplies by 0 and nothing reaches the layers below.")
+        return where + tr(": there every ReLU output is 0 for every image (a dead layer), so the backward pass "
+                          "multiplies by 0 and nothing reaches the layers below.")
     if above < 1e-30:
-        return where + ": below that, the values fall under float32's smallest number (≈ 1e-45) and round to 0."
+        return where + tr(": below that, the values fall under float32's smallest number (≈ 1e-45) and round to 0.")
     share = float(zf[k + 1]) if k + 1 < len(zf) else math.nan
-    return where + (f"; {share:.0%} of its ReLU outputs are 0, and the tiny remainder does not survive the next "
-                    "layers in float32.")
+    return where + tr("; {share:.0%} of its ReLU outputs are 0, and the tiny remainder does not survive the next "
+                      "layers in float32.", share=share)
 
 
 def explain_grad_norms(res: GradNormResult) -> str:
     """A Markdown explanation built from the measured numbers (no canned conclusions)."""
     lines: list[str] = []
-    setting = (
-        f"**Setting:** depth {res.depth}, {'with' if res.batch_norm else 'without'} batch norm, "
-        f"{res.init} initialization{', zero-initialized last BN in each residual branch' if res.zero_init_residual else ''}, "
-        f"one batch of {res.batch_size} real Fashion-MNIST images. Chance-level loss is ln 10 ≈ 2.30."
+    setting = tr(
+        "**Setting:** depth {depth}, {bn}, {init} initialization{zero_init}, "
+        "one batch of {batch} real Fashion-MNIST images. Chance-level loss is ln 10 ≈ 2.30.",
+        depth=res.depth, bn=tr("with batch norm") if res.batch_norm else tr("without batch norm"),
+        init=tr(res.init),
+        zero_init=tr(", zero-initialized last BN in each residual branch") if res.zero_init_residual else "",
+        batch=res.batch_size,
     )
     lines.append(setting)
     if res.zero_init_residual and not res.batch_norm:
-        lines.append("- Zero-init of the last BN has no effect here: without batch norm there is no BN γ to zero.")
+        lines.append(tr("- Zero-init of the last BN has no effect here: without batch norm there is no BN γ to zero."))
     elif res.zero_init_residual:
-        lines.append(
+        lines.append(tr(
             "- Zero-init: every residual branch ends in a BN with γ = 0, so each block starts as the identity and the "
             "convs inside the branches get exactly zero gradient at this first step (only γ, not plotted, and the "
             "stem and fc do); after one update γ ≠ 0 and they start learning. Applied to the residual net only."
-        )
+        ))
     for net in (res.plain, res.residual):
         g1, gl, gfc = (float(net.weight_grad[i]) for i in (0, -2, -1))
         zeros = int((net.weight_grad == 0).sum())
-        parts = [
-            f"- **{net.name}**: loss at init {_fmt(net.loss)}; weight-gradient norm of the first conv {_fmt(g1)}, "
-            f"of the last conv {_fmt(gl)} (fc {_fmt(gfc)}); first/last conv ratio {_ratio_words(net.first_last_ratio)}."
-        ]
+        parts = [tr(
+            "- **{name}**: loss at init {loss}; weight-gradient norm of the first conv {first}, "
+            "of the last conv {last} (fc {fc}); first/last conv ratio {ratio}.",
+            name=net.name, loss=_fmt(net.loss), first=_fmt(g1), last=_fmt(gl), fc=_fmt(gfc),
+            ratio=_ratio_words(net.first_last_ratio),
+        )]
         if not math.isfinite(net.loss):
-            parts.append(" The loss is not finite: the forward pass overflowed float32.")
+            parts.append(tr(" The loss is not finite: the forward pass overflowed float32."))
         elif net.loss > LOSS_EXPLODED:
-            parts.append(
+            parts.append(tr(
                 " **The loss exploded**: the logits are huge, so the activations grew with depth "
                 "(each layer multiplied their scale by more than 1)."
-            )
+            ))
         if g1 == 0.0:
-            parts.append(
-                f" **The first layer's weight gradient is exactly 0 -- it underflowed to zero**: "
-                f"{zeros} of {len(net.weight_grad)} layers receive no gradient at all, so they cannot learn."
-                + _why_zero(net)
-            )
+            parts.append(tr(
+                " **The first layer's weight gradient is exactly 0 -- it underflowed to zero**: "
+                "{zeros} of {layers} layers receive no gradient at all, so they cannot learn.",
+                zeros=zeros, layers=len(net.weight_grad),
+            ) + _why_zero(net))
         elif zeros:
-            parts.append(f" {zeros} layer(s) receive an exactly zero gradient.")
+            parts.append(tr(" {zeros} layer(s) receive an exactly zero gradient.", zeros=zeros))
         if g1 > 0.0 and net.weight_grad_fp32.size and float(net.weight_grad_fp32[0]) == 0.0:
-            parts.append(
-                f" **Underflow:** the first layer's gradient is not 0 but {_fmt(g1)}; computed in float32 its norm "
+            parts.append(tr(
+                " **Underflow:** the first layer's gradient is not 0 but {first}; computed in float32 its norm "
                 "underflows to exactly 0 (the squared entries are below float32's smallest number, ≈ 1e-45), which "
-                "is where the often-quoted \"the gradient is 0\" comes from. We compute norms in float64."
-            )
+                "is where the often-quoted \"the gradient is 0\" comes from. We compute norms in float64.",
+                first=_fmt(g1),
+            ))
         lost = int(net.update_lost.sum()) if net.update_lost.size else 0
         if lost and g1 > 0.0:
-            parts.append(
-                f" For {lost} of {len(net.weight_grad)} layers an SGD step with lr {PROBE_LR} is smaller than float32's "
-                "resolution at the size of their weights: W − lr·∂L/∂W rounds back to exactly W"
-                + (", the first layer included -- it cannot learn at all." if bool(net.update_lost[0]) else ".")
-            )
+            parts.append(tr(
+                " For {lost} of {layers} layers an SGD step with lr {lr} is smaller than float32's "
+                "resolution at the size of their weights: W − lr·∂L/∂W rounds back to exactly W",
+                lost=lost, layers=len(net.weight_grad), lr=PROBE_LR,
+            ) + (tr(", the first layer included -- it cannot learn at all.") if bool(net.update_lost[0]) else tr(".")))
         bg = net.block_grad
         if len(bg) >= 2 and bg[-1] > 0 and bg[0] > 0:
-            parts.append(
-                f" ‖∂L/∂h‖ goes from {_fmt(float(bg[-1]))} at the last block to {_fmt(float(bg[0]))} at the first "
-                f"({'growing' if bg[0] > bg[-1] else 'shrinking'} toward the input by {_fmt(max(bg[0], bg[-1]) / min(bg[0], bg[-1]))}×)."
+            factor = _fmt(max(bg[0], bg[-1]) / min(bg[0], bg[-1]))
+            template = (
+                N_(" ‖∂L/∂h‖ goes from {last} at the last block to {first} at the first "
+                   "(growing toward the input by {factor}×).") if bg[0] > bg[-1] else
+                N_(" ‖∂L/∂h‖ goes from {last} at the last block to {first} at the first "
+                   "(shrinking toward the input by {factor}×).")
             )
+            parts.append(tr(template, last=_fmt(float(bg[-1])), first=_fmt(float(bg[0])), factor=factor))
         lines.append("".join(parts))
     # What the comparison shows, decided by the numbers.
     p, r = res.plain, res.residual
     pr, rr = p.first_last_ratio, r.first_last_ratio
     vanished = float(p.weight_grad[0]) == 0.0 or (p.update_lost.size > 0 and bool(p.update_lost[0]))
     if vanished and float(r.weight_grad[0]) > 0.0 and not (r.update_lost.size and bool(r.update_lost[0])):
-        lines.append(
-            f"**Reading:** the plain net's gradient vanishes on its way down the {res.depth} layers, while the "
-            f"shortcuts give the residual net's first layer a usable gradient ({_fmt(float(r.weight_grad[0]))}): "
+        lines.append(tr(
+            "**Reading:** the plain net's gradient vanishes on its way down the {depth} layers, while the "
+            "shortcuts give the residual net's first layer a usable gradient ({first}): "
             "each skip adds an identity term to the backward pass, so the gradient does not have to survive "
-            "every layer's multiplication."
-        )
+            "every layer's multiplication.",
+            depth=res.depth, first=_fmt(float(r.weight_grad[0])),
+        ))
     elif math.isfinite(pr) and math.isfinite(rr) and pr > 0 and rr > 0:
         lp, lr = math.log10(pr), math.log10(rr)
         if res.batch_norm and lp > 1 and lp > lr + 1:
-            lines.append(
-                f"**Reading:** with batch norm nothing vanishes -- the plain net's gradients *grow* toward the input "
-                f"(first/last ≈ 10^{round(lp)}, vs 10^{round(lr)} for the residual net). He et al. §4.1 note these "
+            lines.append(tr(
+                "**Reading:** with batch norm nothing vanishes -- the plain net's gradients *grow* toward the input "
+                "(first/last ≈ 10^{plain}, vs 10^{residual} for the residual net). He et al. §4.1 note these "
                 "norms are \"healthy\": degradation of deep BN plain nets is not simply vanishing gradients but an "
-                "optimization difficulty (Yang et al. 2019: their gradients explode toward the input at init)."
-            )
+                "optimization difficulty (Yang et al. 2019: their gradients explode toward the input at init).",
+                plain=round(lp), residual=round(lr),
+            ))
         elif lp < -1 and lp < lr - 1:
-            lines.append(
-                f"**Reading:** the plain net's gradients shrink toward the input (first/last ≈ 10^{round(lp)}), "
-                f"the residual net's much less (≈ 10^{round(lr)}): the identity paths carry the gradient down."
-            )
+            lines.append(tr(
+                "**Reading:** the plain net's gradients shrink toward the input (first/last ≈ 10^{plain}), "
+                "the residual net's much less (≈ 10^{residual}): the identity paths carry the gradient down.",
+                plain=round(lp), residual=round(lr),
+            ))
         elif abs(lp - lr) <= 1:
-            lines.append(
-                f"**Reading:** at this setting both nets' gradients stay within a similar range "
-                f"(first/last ≈ 10^{round(lp)} plain, 10^{round(lr)} residual); try a deeper net or switch BN off."
-            )
+            lines.append(tr(
+                "**Reading:** at this setting both nets' gradients stay within a similar range "
+                "(first/last ≈ 10^{plain} plain, 10^{residual} residual); try a deeper net or switch BN off.",
+                plain=round(lp), residual=round(lr),
+            ))
         else:
-            lines.append(
-                f"**Reading:** first/last conv gradient ≈ 10^{round(lp)} for the plain net and 10^{round(lr)} for the "
-                "residual net (above 1: the gradient grows toward the input; below 1: it shrinks)."
-            )
+            lines.append(tr(
+                "**Reading:** first/last conv gradient ≈ 10^{plain} for the plain net and 10^{residual} for the "
+                "residual net (above 1: the gradient grows toward the input; below 1: it shrinks).",
+                plain=round(lp), residual=round(lr),
+            ))
     if r.loss > LOSS_EXPLODED and not res.batch_norm:
-        lines.append(
+        lines.append(tr(
             "**Why the residual net blows up here:** without BN each block adds F(x) to x, and with an init that "
             "keeps F(x) as large as x the variance roughly doubles per block -- over many blocks the activations "
             "(and the loss) explode. BN, zero-init of the last layer of each branch, or a smaller init avoid it."
-        )
+        ))
     return "\n\n".join(lines)
 
 
@@ -447,7 +467,7 @@ def _plot_with_zeros(ax, xs: np.ndarray, ys: np.ndarray, floor: float, **kw) -> 
     ax.plot(xs[ok], ys[ok], **kw)
     if (~ok).any():
         ax.plot(xs[~ok], np.full((~ok).sum(), floor), linestyle="none", marker="v", color=kw.get("color"),
-                label=f"{kw.get('label', '')}: exactly 0")
+                label=tr("{label}: exactly 0", label=kw.get("label", "")))
 
 
 def plot_grad_norms(res: GradNormResult) -> Figure:
@@ -461,23 +481,25 @@ def plot_grad_norms(res: GradNormResult) -> Figure:
     n = (res.depth - 2) // 6
     for ax, net, color in zip(axes, (res.plain, res.residual), (PLAIN_COLOR, RESIDUAL_COLOR)):
         xs = np.arange(1, len(net.weight_grad) + 1)
-        _plot_with_zeros(ax, xs, net.weight_grad, floor, color=color, marker="o", markersize=3, label="‖∂L/∂W‖ per layer")
+        _plot_with_zeros(ax, xs, net.weight_grad, floor, color=color, marker="o", markersize=3,
+                         label=tr("‖∂L/∂W‖ per layer"))
         # Block b (0-based) ends with weighted layer 1 + 2(b+1).
         bx = 1 + 2 * np.arange(1, len(net.block_grad) + 1)
         _plot_with_zeros(ax, bx, net.block_grad, floor, color="0.35", marker="s", markersize=3, linestyle="--",
-                         label="‖∂L/∂h‖ at block outputs")
+                         label=tr("‖∂L/∂h‖ at block outputs"))
         for stage in (1, 2):  # stage boundaries (where the width doubles)
             ax.axvline(1 + 2 * n * stage + 0.5, color="0.8", linewidth=0.8)
         loss = "∞" if not math.isfinite(net.loss) else f"{net.loss:.3g}"
-        ax.set_title(f"{net.name}: loss at init {loss}")
-        ax.set_xlabel("layer index (1 = stem conv, {} = fc)".format(res.depth))
+        ax.set_title(tr("{name}: loss at init {loss}", name=net.name, loss=loss))
+        ax.set_xlabel(tr("layer index (1 = stem conv, {depth} = fc)", depth=res.depth))
         ax.set_yscale("log")
         ax.grid(True, which="major", alpha=0.3)
         ax.legend(fontsize=8, loc="best")
-    axes[0].set_ylabel("gradient norm (log scale)")
+    axes[0].set_ylabel(tr("gradient norm (log scale)"))
     fig.suptitle(
-        f"Gradients at initialization, depth {res.depth}, BN {'on' if res.batch_norm else 'off'}, {res.init} init"
-        + (", zero-init last BN" if res.zero_init_residual else "")
+        tr("Gradients at initialization, depth {depth}, {bn}, {init} init",
+           depth=res.depth, bn=tr("BN on") if res.batch_norm else tr("BN off"), init=tr(res.init))
+        + (tr(", zero-init last BN") if res.zero_init_residual else "")
     )
     return fig
 
@@ -574,15 +596,16 @@ def shattered_gradients(
     """
     depth = check_depth(depth)
     if not 16 <= points <= 1024:
-        raise ValueError(f"The sweep needs between 16 and 1024 points, got {points}.")
+        raise ValueError(tr("The sweep needs between 16 and 1024 points, got {points}.", points=points))
     if not 1 <= max_lag < points // 2:
-        raise ValueError(f"max_lag must be between 1 and {points // 2 - 1}, got {max_lag}.")
+        raise ValueError(tr("max_lag must be between 1 and {hi}, got {max_lag}.", hi=points // 2 - 1, max_lag=max_lag))
     if not 0.0 < span <= 1.0:
-        raise ValueError(f"span must be in (0, 1] (a fraction of the way from image a to image b), got {span}.")
+        raise ValueError(tr("span must be in (0, 1] (a fraction of the way from image a to image b), got {span}.",
+                            span=span))
     x, y = default_batch()
     i, j = pair
     if not (0 <= i < len(x) and 0 <= j < len(x)) or i == j:
-        raise ValueError(f"pair must name two different images among the first {len(x)}, got {pair}.")
+        raise ValueError(tr("pair must name two different images among the first {n}, got {pair}.", n=len(x), pair=pair))
     plain, residual = build_pair(depth, batch_norm=True, init=init, seed=seed)
     t = torch.linspace(0.0, span, points)
     a, b = x[i : i + 1], x[j : j + 1]
@@ -609,17 +632,17 @@ def plot_shattered(res: ShatteredResult) -> Figure:
     )):
         std = float(np.std(g)) or 1.0
         axes[0, col].plot(res.t, (g - g.mean()) / std, color=color, linewidth=1)
-        axes[0, col].set_title(f"{name}: d logit / dt along the sweep")
-        axes[0, col].set_xlabel("t (x = (1-t)·a + t·b; 0 = image a, 1 = image b)")
-        axes[0, col].set_ylabel("gradient (standardized)")
+        axes[0, col].set_title(tr("{name}: d logit / dt along the sweep", name=name))
+        axes[0, col].set_xlabel(tr("t (x = (1-t)·a + t·b; 0 = image a, 1 = image b)"))
+        axes[0, col].set_ylabel(tr("gradient (standardized)"))
         lags = np.arange(len(acf))
         axes[1, col].bar(lags, acf, color=color, width=0.8)
         axes[1, col].axhline(0.5, color="0.5", linestyle=":", linewidth=1)
         axes[1, col].set_ylim(-0.5, 1.05)
-        axes[1, col].set_xlabel("lag (sweep steps)")
-        axes[1, col].set_ylabel("autocorrelation")
-        axes[1, col].set_title(f"correlation length {correlation_length(acf)} step(s)")
-    fig.suptitle(f"Shattered gradients at depth {res.depth} (BN on, init): white noise vs brown noise")
+        axes[1, col].set_xlabel(tr("lag (sweep steps)"))
+        axes[1, col].set_ylabel(tr("autocorrelation"))
+        axes[1, col].set_title(tr("correlation length {steps} step(s)", steps=correlation_length(acf)))
+    fig.suptitle(tr("Shattered gradients at depth {depth} (BN on, init): white noise vs brown noise", depth=res.depth))
     return fig
 
 
@@ -628,18 +651,19 @@ def explain_shattered(res: ShatteredResult) -> str:
     p1, r1 = float(res.plain_acf[1]), float(res.residual_acf[1])
     pl, rl = res.plain_corr_length, res.residual_corr_length
     verdict = (
-        "The plain net's gradient is closer to **white noise** (neighbouring inputs get unrelated gradients), "
-        "the residual net's to **brown noise** (a random walk: neighbours agree). Gradients that are noise "
-        "carry little information about which way to move the weights -- that is Balduzzi et al.'s "
-        "explanation of why deep plain nets are hard to train."
+        tr("The plain net's gradient is closer to **white noise** (neighbouring inputs get unrelated gradients), "
+           "the residual net's to **brown noise** (a random walk: neighbours agree). Gradients that are noise "
+           "carry little information about which way to move the weights -- that is Balduzzi et al.'s "
+           "explanation of why deep plain nets are hard to train.")
         if rl > pl or r1 > p1 + 0.1
-        else "At this depth the two traces are similarly correlated; shattering grows with depth -- try a deeper net."
+        else tr("At this depth the two traces are similarly correlated; shattering grows with depth -- try a deeper net.")
     )
-    return (
-        f"Autocorrelation at lag 1: plain {p1:.2f}, residual {r1:.2f}; the correlation drops below 1/2 after "
-        f"{pl} step(s) for the plain net and {rl} for the residual net ({len(res.t)} points on the first {res.t[-1]:.0%} of the line from one real image to another).\n\n"
-        + verdict
-    )
+    return tr(
+        "Autocorrelation at lag 1: plain {p1:.2f}, residual {r1:.2f}; the correlation drops below 1/2 after "
+        "{pl} step(s) for the plain net and {rl} for the residual net ({points} points on the first {span:.0%} "
+        "of the line from one real image to another).",
+        p1=p1, r1=r1, pl=pl, rl=rl, points=len(res.t), span=res.t[-1],
+    ) + "\n\n" + verdict
 
 
 # ----------------------------------------------------------------------------- gradient highway
@@ -675,7 +699,7 @@ class HighwayResult:
     def table(self) -> list[list[object]]:
         """Rows ``[block, shortcut, ‖identity‖, ‖branch‖, ‖∂L/∂x‖, identity share]``."""
         return [
-            [r.block, "1×1 projection" if r.projection else "identity", r.identity_norm, r.branch_norm,
+            [r.block, tr("1×1 projection") if r.projection else tr("identity"), r.identity_norm, r.branch_norm,
              r.total_norm, round(r.identity_share, 4)]
             for r in self.rows
         ]
@@ -705,7 +729,7 @@ def highway_terms(model: ResNet, x: Tensor, y: Tensor) -> tuple[float, list[dict
         for h in handles:
             h.remove()
     if not blocks or not blocks[0][1].residual:
-        raise ValueError("The gradient highway needs a residual net (a plain net has no shortcut term).")
+        raise ValueError(tr("The gradient highway needs a residual net (a plain net has no shortcut term)."))
     gz = torch.autograd.grad(loss, [s["z"] for s in store] + [s["x"] for s in store], retain_graph=True)
     nb = len(store)
     out = []
@@ -750,23 +774,26 @@ def plot_highway(res: HighwayResult) -> Figure:
     fig = Figure(figsize=(11, 4.2), layout="constrained")
     ax1, ax2 = fig.subplots(1, 2)
     xs = np.arange(1, len(res.rows) + 1)
-    ax1.plot(xs, [r.identity_norm for r in res.rows], "o-", color=RESIDUAL_COLOR, markersize=3, label="shortcut term ∂L/∂z (or through projection)")
-    ax1.plot(xs, [r.branch_norm for r in res.rows], "s-", color="#ff7f0e", markersize=3, label="branch term (∂F/∂x)ᵀ∂L/∂z")
-    ax1.plot(xs, [r.total_norm for r in res.rows], "--", color="0.3", label="‖∂L/∂x‖ (sum)")
+    ax1.plot(xs, [r.identity_norm for r in res.rows], "o-", color=RESIDUAL_COLOR, markersize=3,
+             label=tr("shortcut term ∂L/∂z (or through projection)"))
+    ax1.plot(xs, [r.branch_norm for r in res.rows], "s-", color="#ff7f0e", markersize=3,
+             label=tr("branch term (∂F/∂x)ᵀ∂L/∂z"))
+    ax1.plot(xs, [r.total_norm for r in res.rows], "--", color="0.3", label=tr("‖∂L/∂x‖ (sum)"))
     ax1.set_yscale("log")
-    ax1.set_xlabel("block (input side → output side)")
-    ax1.set_ylabel("norm")
+    ax1.set_xlabel(tr("block (input side → output side)"))
+    ax1.set_ylabel(tr("norm"))
     ax1.legend(fontsize=8)
-    ax1.set_title(f"ResNet-{res.depth}: the two terms of ∂L/∂x")
+    ax1.set_title(tr("ResNet-{depth}: the two terms of ∂L/∂x", depth=res.depth))
     shares = [r.identity_share for r in res.rows]
     colors = ["#9467bd" if r.projection else RESIDUAL_COLOR for r in res.rows]
     ax2.bar(xs, shares, color=colors)
     ax2.axhline(0.5, color="0.5", linestyle=":")
     ax2.set_ylim(0, 1)
-    ax2.set_xlabel("block (purple = downsampling block: shortcut is the 1×1 projection)")
-    ax2.set_ylabel("‖shortcut‖ / (‖shortcut‖ + ‖branch‖)")
-    ax2.set_title("shortcut share of the gradient")
-    fig.suptitle(f"Gradient highway at init, BN {'on' if res.batch_norm else 'off'}, {res.init} init, loss {res.loss:.3g}")
+    ax2.set_xlabel(tr("block (purple = downsampling block: shortcut is the 1×1 projection)"))
+    ax2.set_ylabel(tr("‖shortcut‖ / (‖shortcut‖ + ‖branch‖)"))
+    ax2.set_title(tr("shortcut share of the gradient"))
+    fig.suptitle(tr("Gradient highway at init, {bn}, {init} init, loss {loss:.3g}",
+                    bn=tr("BN on") if res.batch_norm else tr("BN off"), init=tr(res.init), loss=res.loss))
     return fig
 
 
@@ -775,21 +802,26 @@ def explain_highway(res: HighwayResult) -> str:
     ident = [r.identity_share for r in res.rows if not r.projection]
     proj = [r for r in res.rows if r.projection]
     lo, hi, med = (min(ident), max(ident), float(np.median(ident))) if ident else (math.nan,) * 3
-    text = (
-        f"In each block y = relu(z), z = x + F(x), so ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z: the first term skips the "
-        f"branch entirely. Across the {len(ident)} identity blocks the shortcut carries {lo:.0%}–{hi:.0%} of the "
-        f"gradient magnitude (median {med:.0%}). The two terms sum exactly to autograd's ∂L/∂x (largest relative "
-        f"error {res.max_sum_error:.1e})."
+    text = tr(
+        "In each block y = relu(z), z = x + F(x), so ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z: the first term skips the "
+        "branch entirely. Across the {n} identity blocks the shortcut carries {lo:.0%}–{hi:.0%} of the "
+        "gradient magnitude (median {med:.0%}). The two terms sum exactly to autograd's ∂L/∂x (largest relative "
+        "error {err:.1e}).",
+        n=len(ident), lo=lo, hi=hi, med=med, err=res.max_sum_error,
     )
     if proj:
-        text += (
-            f" In the {len(proj)} downsampling block(s) ({', '.join(r.block for r in proj)}) the shape changes, "
-            "so the \"identity\" term is really the path through the 1×1 projection -- it is not a free highway."
+        text += tr(
+            " In the {n} downsampling block(s) ({blocks}) the shape changes, "
+            "so the \"identity\" term is really the path through the 1×1 projection -- it is not a free highway.",
+            n=len(proj), blocks=", ".join(r.block for r in proj),
         )
     return text
 
 
 # ----------------------------------------------------------------------------- training curves
+
+
+X_AXES = {"epoch": N_("epoch"), "step": N_("step")}  # x_axis values of the results JSON, as shown
 
 
 def plot_training_curves(runs: Sequence[dict], *, x_axis: str = "epoch") -> Figure:
@@ -806,16 +838,16 @@ def plot_training_curves(runs: Sequence[dict], *, x_axis: str = "epoch") -> Figu
         for r in sorted((r for r in runs if bool(r["residual"]) == residual), key=lambda r: r["depth"]):
             color = palette[depths.index(int(r["depth"])) % len(palette)]
             xs = np.asarray(r["x"], dtype=float)
-            tr = np.asarray(r["train_error"], dtype=float) * 100
-            ax.plot(xs, tr, color=color, linewidth=1.5, label=f"{r['name']} train")
+            train = np.asarray(r["train_error"], dtype=float) * 100
+            ax.plot(xs, train, color=color, linewidth=1.5, label=tr("{name} train", name=r["name"]))
             te = np.array([np.nan if v is None else v for v in r["test_error"]], dtype=float) * 100
             if np.isfinite(te).any():
-                ax.plot(xs, te, color=color, linewidth=1.5, linestyle="--", label=f"{r['name']} test")
-        ax.set_title("plain nets" if not residual else "residual nets")
-        ax.set_xlabel(x_axis)
+                ax.plot(xs, te, color=color, linewidth=1.5, linestyle="--", label=tr("{name} test", name=r["name"]))
+        ax.set_title(tr("plain nets") if not residual else tr("residual nets"))
+        ax.set_xlabel(tr(X_AXES.get(x_axis, x_axis)))
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
-    axes[0].set_ylabel("error (%)")
+    axes[0].set_ylabel(tr("error (%)"))
     return fig
 
 
@@ -857,13 +889,15 @@ def live_data() -> tuple[Tensor, Tensor, str]:
     if directory is not None:
         try:
             split = load_split("train")
-            return split.images, split.labels, f"Fashion-MNIST training split ({len(split)} images, {directory})"
+            return split.images, split.labels, tr("Fashion-MNIST training split ({n} images, {directory})",
+                                                  n=len(split), directory=directory)
         except ValueError:
             pass
     sample = load_sample()
-    return sample.images, sample.labels, (
-        f"the {len(sample)} bundled Fashion-MNIST test images (the training split is not installed here; "
-        "fine for watching optimization, not for measuring generalization)"
+    return sample.images, sample.labels, tr(
+        "the {n} bundled Fashion-MNIST test images (the training split is not installed here; "
+        "fine for watching optimization, not for measuring generalization)",
+        n=len(sample),
     )
 
 
@@ -885,9 +919,10 @@ def live_run(
     """
     depth = check_depth(depth, hi=LIVE_MAX_DEPTH)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= LIVE_MAX_STEPS:
-        raise ValueError(f"The number of steps must be a whole number between 1 and {LIVE_MAX_STEPS}, got {steps!r}.")
+        raise ValueError(tr("The number of steps must be a whole number between 1 and {hi}, got {steps!r}.",
+                            hi=LIVE_MAX_STEPS, steps=steps))
     if len(images) < LIVE_BATCH:
-        raise ValueError(f"The live run needs at least {LIVE_BATCH} images, got {len(images)}.")
+        raise ValueError(tr("The live run needs at least {batch} images, got {n}.", batch=LIVE_BATCH, n=len(images)))
     plain, residual = build_pair(depth, batch_norm=True, init="Kaiming", seed=seed)
     opts = [torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9, weight_decay=1e-4) for m in (plain, residual)]
     warmup = max(1, steps // 10)
@@ -944,10 +979,11 @@ def plot_live(state: LiveState) -> Figure:
         ax2.plot(xs, _smooth(err) * 100, color=color, label=name)
     for ax in (ax1, ax2):
         ax.set_xlim(0, state.total_steps)
-        ax.set_xlabel("step (batch of 64)")
+        ax.set_xlabel(tr("step (batch of {batch})", batch=LIVE_BATCH))
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
-    ax1.set_ylabel("training loss (mean of last 10 steps)")
-    ax2.set_ylabel("training error % (mean of last 10 steps)")
-    fig.suptitle(f"Live: step {state.step}/{state.total_steps}, {state.seconds:.0f} s")
+    ax1.set_ylabel(tr("training loss (mean of last 10 steps)"))
+    ax2.set_ylabel(tr("training error % (mean of last 10 steps)"))
+    fig.suptitle(tr("Live: step {step}/{total}, {seconds:.0f} s", step=state.step, total=state.total_steps,
+                    seconds=state.seconds))
     return fig

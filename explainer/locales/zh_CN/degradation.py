@@ -1,4 +1,185 @@
 """简体中文: messages of the degradation area (see explainer/locales/zh_CN/__init__.py for the terms)."""
 
 MESSAGES: dict[str, str] = {
+    # "‖∂L/∂W‖ per layer" is shared with the UI and lives in ui.py.
+    "PyTorch default":
+        "PyTorch 默认",
+    "Depth must be a whole number of layers (6n+2, e.g. 20, 56, 110), got {depth!r}.":
+        "深度必须是整数层数（6n+2，例如 20、56、110），当前为 {depth!r}。",
+    "Depth must be between {lo} and {hi} layers here, got {depth}.":
+        "这里深度必须在 {lo} 到 {hi} 层之间，当前为 {depth}。",
+    "CIFAR-style nets have 6n+2 layers (a stem conv, 3 stages of n two-conv blocks, an fc); {depth} is not of that form -- try {below} or {above}.":
+        "CIFAR 风格的网络有 6n+2 层（1 个主干卷积层、3 个阶段各 n 个含两个卷积层的块、1 个全连接层）；{depth} 不符合这个形式——试试 {below} 或 {above}。",
+    "Unknown initialization {init!r}: choose one of {choices}.":
+        "未知的初始化方法 {init!r}：请从 {choices} 中选择。",
+    "The batch must hold between 1 and {hi} images, got {n}.":
+        "一个批量必须包含 1 到 {hi} 张图像，当前为 {n}。",
+    "The batch must be x (N, 1, H, W) with N labels, got {x_shape} and {y_shape}.":
+        "批量必须是形状为 (N, 1, H, W) 的 x 加上 N 个标签，当前为 {x_shape} 和 {y_shape}。",
+    "undefined (both are 0)":
+        "无定义（两者都为 0）",
+    "infinite (the last layer's gradient is 0)":
+        "无穷大（最后一层的梯度为 0）",
+    "0 (the first layer gets nothing)":
+        "0（第一层什么也得不到）",
+    " The gradient is last non-zero at the output of {block} (‖∂L/∂h‖ = {norm})":
+        "梯度最后一次非零是在 {block} 的输出处（‖∂L/∂h‖ = {norm}）",
+    ": there every ReLU output is 0 for every image (a dead layer), so the backward pass multiplies by 0 and nothing reaches the layers below.":
+        "：在那里，每张图像的每个 ReLU 输出都是 0（一个“死”层），所以反向传播乘以 0，下面的层什么也收不到。",
+    ": below that, the values fall under float32's smallest number (≈ 1e-45) and round to 0.":
+        "：再往下，数值小于 float32 能表示的最小数（≈ 1e-45），被舍入为 0。",
+    "; {share:.0%} of its ReLU outputs are 0, and the tiny remainder does not survive the next layers in float32.":
+        "；其中 {share:.0%} 的 ReLU 输出为 0，剩下的极小数值在 float32 中撑不过接下来的几层。",
+    "**Setting:** depth {depth}, {bn}, {init} initialization{zero_init}, one batch of {batch} real Fashion-MNIST images. Chance-level loss is ln 10 ≈ 2.30.":
+        "**设置：**深度 {depth}，{bn}，初始化方法：{init}{zero_init}，一个批量含 {batch} 张真实的 Fashion-MNIST 图像。随机猜测水平的损失为 ln 10 ≈ 2.30。",
+    "with batch norm":
+        "使用批量规范化",
+    "without batch norm":
+        "不使用批量规范化",
+    ", zero-initialized last BN in each residual branch":
+        "，每个残差分支的最后一个 BN 零初始化",
+    "- Zero-init of the last BN has no effect here: without batch norm there is no BN γ to zero.":
+        "- 这里最后一个 BN 的零初始化不起作用：没有批量规范化，也就没有可以置零的 BN γ。",
+    "- Zero-init: every residual branch ends in a BN with γ = 0, so each block starts as the identity and the convs inside the branches get exactly zero gradient at this first step (only γ, not plotted, and the stem and fc do); after one update γ ≠ 0 and they start learning. Applied to the residual net only.":
+        "- 零初始化：每个残差分支都以 γ = 0 的 BN 结尾，所以每个块一开始都是恒等映射，分支内的卷积层在第一步得到的梯度恰好为 0（只有 γ（未画出）以及主干和全连接层有梯度）；更新一次后 γ ≠ 0，它们就开始学习。只用于残差网络。",
+    "- **{name}**: loss at init {loss}; weight-gradient norm of the first conv {first}, of the last conv {last} (fc {fc}); first/last conv ratio {ratio}.":
+        "- **{name}**：初始化时的损失 {loss}；第一个卷积层的权重梯度范数 {first}，最后一个卷积层的 {last}（全连接层 {fc}）；第一个与最后一个卷积层之比 {ratio}。",
+    " The loss is not finite: the forward pass overflowed float32.":
+        "损失不是有限值：前向传播在 float32 中溢出了。",
+    " **The loss exploded**: the logits are huge, so the activations grew with depth (each layer multiplied their scale by more than 1).":
+        "**损失爆炸了**：logits 非常大，说明激活值随深度增长（每一层都把它们的尺度放大了 1 倍以上）。",
+    " **The first layer's weight gradient is exactly 0 -- it underflowed to zero**: {zeros} of {layers} layers receive no gradient at all, so they cannot learn.":
+        "**第一层的权重梯度恰好为 0——它下溢成了零**：{layers} 层中有 {zeros} 层完全得不到梯度，所以无法学习。",
+    " {zeros} layer(s) receive an exactly zero gradient.":
+        "有 {zeros} 层得到的梯度恰好为 0。",
+    " **Underflow:** the first layer's gradient is not 0 but {first}; computed in float32 its norm underflows to exactly 0 (the squared entries are below float32's smallest number, ≈ 1e-45), which is where the often-quoted \"the gradient is 0\" comes from. We compute norms in float64.":
+        "**下溢：**第一层的梯度不是 0，而是 {first}；但若用 float32 计算，它的范数会下溢为恰好 0（各元素的平方小于 float32 能表示的最小数，≈ 1e-45），常说的“梯度为 0”就是这么来的。我们用 float64 计算范数。",
+    " For {lost} of {layers} layers an SGD step with lr {lr} is smaller than float32's resolution at the size of their weights: W − lr·∂L/∂W rounds back to exactly W":
+        "在 {layers} 层中有 {lost} 层，学习率为 {lr} 的一步 SGD 更新小于 float32 在其权重大小处的分辨率：W − lr·∂L/∂W 被舍入回恰好等于 W",
+    ", the first layer included -- it cannot learn at all.":
+        "，其中包括第一层——它根本无法学习。",
+    ".":
+        "。",
+    " ‖∂L/∂h‖ goes from {last} at the last block to {first} at the first (growing toward the input by {factor}×).":
+        "‖∂L/∂h‖ 从最后一个块的 {last} 变为第一个块的 {first}（朝输入方向增大了 {factor} 倍）。",
+    " ‖∂L/∂h‖ goes from {last} at the last block to {first} at the first (shrinking toward the input by {factor}×).":
+        "‖∂L/∂h‖ 从最后一个块的 {last} 变为第一个块的 {first}（朝输入方向缩小为 1/{factor}）。",
+    "**Reading:** the plain net's gradient vanishes on its way down the {depth} layers, while the shortcuts give the residual net's first layer a usable gradient ({first}): each skip adds an identity term to the backward pass, so the gradient does not have to survive every layer's multiplication.":
+        "**解读：**普通网络的梯度在向下穿过 {depth} 层的途中消失了（梯度消失），而快捷连接让残差网络的第一层得到了可用的梯度（{first}）：每条跳跃连接都在反向传播中加上一个恒等项，梯度不必熬过每一层的乘法。",
+    "**Reading:** with batch norm nothing vanishes -- the plain net's gradients *grow* toward the input (first/last ≈ 10^{plain}, vs 10^{residual} for the residual net). He et al. §4.1 note these norms are \"healthy\": degradation of deep BN plain nets is not simply vanishing gradients but an optimization difficulty (Yang et al. 2019: their gradients explode toward the input at init).":
+        "**解读：**有了批量规范化，梯度并没有消失——普通网络的梯度朝输入方向反而*增大*（第一层/最后一层 ≈ 10^{plain}，残差网络为 10^{residual}）。He 等人在 §4.1 中指出这些范数是“健康的”：带批量规范化的深层普通网络的退化问题并不只是梯度消失，而是一种优化困难（Yang 等人 2019：在初始化时它们的梯度朝输入方向爆炸）。",
+    "**Reading:** the plain net's gradients shrink toward the input (first/last ≈ 10^{plain}), the residual net's much less (≈ 10^{residual}): the identity paths carry the gradient down.":
+        "**解读：**普通网络的梯度朝输入方向缩小（第一层/最后一层 ≈ 10^{plain}），残差网络则小得多（≈ 10^{residual}）：恒等路径把梯度传了下去。",
+    "**Reading:** at this setting both nets' gradients stay within a similar range (first/last ≈ 10^{plain} plain, 10^{residual} residual); try a deeper net or switch BN off.":
+        "**解读：**在这个设置下，两个网络的梯度处于相近的范围（第一层/最后一层：普通网络 ≈ 10^{plain}，残差网络 ≈ 10^{residual}）；试试更深的网络，或者关闭批量规范化。",
+    "**Reading:** first/last conv gradient ≈ 10^{plain} for the plain net and 10^{residual} for the residual net (above 1: the gradient grows toward the input; below 1: it shrinks).":
+        "**解读：**第一个与最后一个卷积层的梯度之比：普通网络 ≈ 10^{plain}，残差网络 ≈ 10^{residual}（大于 1：梯度朝输入方向增大；小于 1：梯度缩小）。",
+    "**Why the residual net blows up here:** without BN each block adds F(x) to x, and with an init that keeps F(x) as large as x the variance roughly doubles per block -- over many blocks the activations (and the loss) explode. BN, zero-init of the last layer of each branch, or a smaller init avoid it.":
+        "**为什么残差网络在这里会爆炸：**没有批量规范化时，每个块都把 F(x) 加到 x 上，而如果初始化使 F(x) 与 x 一样大，方差每经过一个块大约翻一倍——经过许多块后，激活值（以及损失）就会爆炸。批量规范化、把每个分支最后一层零初始化，或者更小的初始化都能避免这一点。",
+    "{label}: exactly 0":
+        "{label}：恰好为 0",
+    "‖∂L/∂h‖ at block outputs":
+        "各块输出处的 ‖∂L/∂h‖",
+    "{name}: loss at init {loss}":
+        "{name}：初始化时的损失 {loss}",
+    "layer index (1 = stem conv, {depth} = fc)":
+        "层序号（1 = 主干卷积层，{depth} = 全连接层）",
+    "gradient norm (log scale)":
+        "梯度范数（对数刻度）",
+    "Gradients at initialization, depth {depth}, {bn}, {init} init":
+        "初始化时的梯度，深度 {depth}，{bn}，初始化方法：{init}",
+    "BN on":
+        "开启 BN",
+    "BN off":
+        "关闭 BN",
+    ", zero-init last BN":
+        "，最后一个 BN 零初始化",
+    "The sweep needs between 16 and 1024 points, got {points}.":
+        "扫描需要 16 到 1024 个点，当前为 {points}。",
+    "max_lag must be between 1 and {hi}, got {max_lag}.":
+        "max_lag 必须在 1 到 {hi} 之间，当前为 {max_lag}。",
+    "span must be in (0, 1] (a fraction of the way from image a to image b), got {span}.":
+        "span 必须在 (0, 1] 内（从图像 a 到图像 b 的路程比例），当前为 {span}。",
+    "pair must name two different images among the first {n}, got {pair}.":
+        "pair 必须指定前 {n} 张图像中两张不同的图像，当前为 {pair}。",
+    "{name}: d logit / dt along the sweep":
+        "{name}：沿扫描路径的 d logit / dt",
+    "t (x = (1-t)·a + t·b; 0 = image a, 1 = image b)":
+        "t（x = (1-t)·a + t·b；0 = 图像 a，1 = 图像 b）",
+    "gradient (standardized)":
+        "梯度（标准化）",
+    "lag (sweep steps)":
+        "滞后（扫描步数）",
+    "autocorrelation":
+        "自相关",
+    "correlation length {steps} step(s)":
+        "相关长度 {steps} 步",
+    "Shattered gradients at depth {depth} (BN on, init): white noise vs brown noise":
+        "深度 {depth} 的破碎梯度（开启 BN，初始化时）：白噪声与布朗噪声",
+    "The plain net's gradient is closer to **white noise** (neighbouring inputs get unrelated gradients), the residual net's to **brown noise** (a random walk: neighbours agree). Gradients that are noise carry little information about which way to move the weights -- that is Balduzzi et al.'s explanation of why deep plain nets are hard to train.":
+        "普通网络的梯度更接近**白噪声**（相邻的输入得到互不相关的梯度），残差网络的梯度更接近**布朗噪声**（随机游走：相邻的点彼此一致）。像噪声一样的梯度几乎不包含权重该往哪个方向调整的信息——这就是 Balduzzi 等人对深层普通网络难以训练的解释。",
+    "At this depth the two traces are similarly correlated; shattering grows with depth -- try a deeper net.":
+        "在这个深度下，两条曲线的相关程度相近；梯度破碎随深度加剧——试试更深的网络。",
+    "Autocorrelation at lag 1: plain {p1:.2f}, residual {r1:.2f}; the correlation drops below 1/2 after {pl} step(s) for the plain net and {rl} for the residual net ({points} points on the first {span:.0%} of the line from one real image to another).":
+        "滞后 1 的自相关：普通网络 {p1:.2f}，残差网络 {r1:.2f}；普通网络的相关性在 {pl} 步后降到 1/2 以下，残差网络则是 {rl} 步（在从一张真实图像到另一张的直线上，取前 {span:.0%} 段中的 {points} 个点）。",
+    "1×1 projection":
+        "1×1 投影",
+    "identity":
+        "恒等",
+    "The gradient highway needs a residual net (a plain net has no shortcut term).":
+        "梯度高速公路需要残差网络（普通网络没有快捷连接项）。",
+    "shortcut term ∂L/∂z (or through projection)":
+        "快捷连接项 ∂L/∂z（或经过投影）",
+    "branch term (∂F/∂x)ᵀ∂L/∂z":
+        "分支项 (∂F/∂x)ᵀ∂L/∂z",
+    "‖∂L/∂x‖ (sum)":
+        "‖∂L/∂x‖（总和）",
+    "block (input side → output side)":
+        "块（输入端 → 输出端）",
+    "norm":
+        "范数",
+    "ResNet-{depth}: the two terms of ∂L/∂x":
+        "ResNet-{depth}：∂L/∂x 的两项",
+    "block (purple = downsampling block: shortcut is the 1×1 projection)":
+        "块（紫色 = 下采样块：快捷连接是 1×1 投影）",
+    "‖shortcut‖ / (‖shortcut‖ + ‖branch‖)":
+        "‖快捷连接‖ / (‖快捷连接‖ + ‖分支‖)",
+    "shortcut share of the gradient":
+        "快捷连接在梯度中所占的份额",
+    "Gradient highway at init, {bn}, {init} init, loss {loss:.3g}":
+        "初始化时的梯度高速公路，{bn}，初始化方法：{init}，损失 {loss:.3g}",
+    "In each block y = relu(z), z = x + F(x), so ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z: the first term skips the branch entirely. Across the {n} identity blocks the shortcut carries {lo:.0%}–{hi:.0%} of the gradient magnitude (median {med:.0%}). The two terms sum exactly to autograd's ∂L/∂x (largest relative error {err:.1e}).":
+        "每个块中 y = relu(z)，z = x + F(x)，所以 ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z：第一项完全绕过了分支。在 {n} 个恒等块中，快捷连接承载了梯度大小的 {lo:.0%}–{hi:.0%}（中位数 {med:.0%}）。两项之和与 autograd 算出的 ∂L/∂x 完全一致（最大相对误差 {err:.1e}）。",
+    " In the {n} downsampling block(s) ({blocks}) the shape changes, so the \"identity\" term is really the path through the 1×1 projection -- it is not a free highway.":
+        "在 {n} 个下采样块（{blocks}）中形状会改变，所以“恒等”项实际上是经过 1×1 投影的路径——它不是免费的高速公路。",
+    "epoch":
+        "轮次",
+    "step":
+        "步",
+    "{name} train":
+        "{name} 训练误差",
+    "{name} test":
+        "{name} 测试误差",
+    "plain nets":
+        "普通网络",
+    "residual nets":
+        "残差网络",
+    "error (%)":
+        "误差（%）",
+    "Fashion-MNIST training split ({n} images, {directory})":
+        "Fashion-MNIST 训练集（{n} 张图像，{directory}）",
+    "the {n} bundled Fashion-MNIST test images (the training split is not installed here; fine for watching optimization, not for measuring generalization)":
+        "随附的 {n} 张 Fashion-MNIST 测试图像（这里没有安装训练集；用来观察优化过程没问题，但不能用来衡量泛化能力）",
+    "The number of steps must be a whole number between 1 and {hi}, got {steps!r}.":
+        "步数必须是 1 到 {hi} 之间的整数，当前为 {steps!r}。",
+    "The live run needs at least {batch} images, got {n}.":
+        "实时训练至少需要 {batch} 张图像，当前为 {n}。",
+    "step (batch of {batch})":
+        "步（每批 {batch} 张）",
+    "training loss (mean of last 10 steps)":
+        "训练损失（最近 10 步的平均）",
+    "training error % (mean of last 10 steps)":
+        "训练误差 %（最近 10 步的平均）",
+    "Live: step {step}/{total}, {seconds:.0f} s":
+        "实时：第 {step}/{total} 步，{seconds:.0f} 秒",
 }
