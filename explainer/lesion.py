@@ -31,6 +31,7 @@ from torch import Tensor, nn
 from explainer.checkpoint import DEFAULT_WEIGHTS, load_model, load_weights_into
 from explainer.data import INPUT_SIZE, to_model_input
 from explainer.experiments.degradation import PLAIN20_WEIGHTS, RESNET20_WEIGHTS
+from explainer.i18n import N_, tr
 from explainer.resnet import ResNet, build_resnet, cifar_spec, residual_blocks
 from explainer.samples import load_sample
 
@@ -43,7 +44,7 @@ class LesionRow:
 
     model: str  # "ResNet-18", "Plain-20", "ResNet-20"
     block: str  # e.g. "layer2.0"
-    kind: str  # "identity shortcut", "downsampling: 1×1 projection kept", "skipped: shape changes"
+    kind: str  # "identity shortcut", "downsampling: 1×1 projection kept", "skipped: shape changes" (English; tr() to show)
     accuracy: float | None  # None when skipped
     baseline: float  # accuracy of the intact net
 
@@ -60,9 +61,9 @@ class LesionResult:
     images: int  # size of the evaluation sample
 
     def table(self) -> list[list[object]]:
-        """Rows ``[model, deleted block, kind, accuracy %, drop (points)]``."""
+        """Rows ``[model, deleted block, kind, accuracy %, drop (points)]``, the kind in the request's language."""
         return [
-            [r.model, r.block, r.kind,
+            [r.model, r.block, tr(r.kind),
              None if r.accuracy is None else round(100 * r.accuracy, 2),
              None if r.drop is None else round(100 * r.drop, 2)]
             for r in self.rows
@@ -89,12 +90,12 @@ def _stem(model: ResNet, x: Tensor) -> Tensor:
 def removable(block: nn.Module) -> str | None:
     """How a block can be deleted: the kind string, or None if its shape change makes it impossible."""
     if getattr(block, "downsample", None) is not None:
-        return "downsampling: 1×1 projection kept"
+        return N_("downsampling: 1×1 projection kept")
     if getattr(block, "residual", True):
-        return "identity shortcut"
+        return N_("identity shortcut")
     if getattr(block, "stride", 1) != 1 or block.conv1.in_channels != block.conv2.out_channels:
         return None  # a plain block that changes the shape has no shortcut to fall back on
-    return "plain block → identity"
+    return N_("plain block → identity")
 
 
 @torch.no_grad()
@@ -135,17 +136,18 @@ def _study(name: str, model: ResNet, x: Tensor, y: Tensor) -> tuple[float, list[
     base, accs = lesion_accuracies(model, x, y)
     rows = []
     for (bname, block), acc in zip(residual_blocks(model), accs):
-        kind = removable(block) or "skipped: shape changes (no shortcut to keep)"
+        kind = removable(block) or N_("skipped: shape changes (no shortcut to keep)")
         rows.append(LesionRow(name, bname, kind, acc, base))
     return base, rows
 
 
 def _cifar20(residual: bool, path: Path) -> ResNet:
     if not Path(path).is_file():
-        raise ValueError(
-            f"{path} is missing: the lesion study compares with the {'ResNet' if residual else 'Plain'}-20 trained "
-            "by the degradation experiment. Regenerate it with `python -m explainer.experiments.degradation`."
-        )
+        raise ValueError(tr(
+            "{path} is missing: the lesion study compares with the {model} trained "
+            "by the degradation experiment. Regenerate it with `python -m explainer.experiments.degradation`.",
+            path=path, model="ResNet-20" if residual else "Plain-20",
+        ))
     model = build_resnet(cifar_spec(20, residual=residual, batch_norm=True, in_channels=1, num_classes=10))
     return load_weights_into(model, Path(path)).eval()
 
@@ -163,10 +165,11 @@ def _cached_study(resnet18: tuple, plain20: tuple, resnet20: tuple) -> LesionRes
     # Keyed by (path, mtime, size) of each file: a retrained checkpoint invalidates the cache.
     r18_path, p20_path, r20_path = Path(resnet18[0]), Path(plain20[0]), Path(resnet20[0])
     if not r18_path.is_file():
-        raise ValueError(
-            f"{r18_path} is missing: the lesion study needs the shipped ResNet-18. "
-            "Regenerate it with `python -m explainer.train` (about an hour on 2 cores)."
-        )
+        raise ValueError(tr(
+            "{path} is missing: the lesion study needs the shipped ResNet-18. "
+            "Regenerate it with `python -m explainer.train` (about an hour on 2 cores).",
+            path=r18_path,
+        ))
     plain20 = _cifar20(False, p20_path)
     sample = load_sample()
     y = sample.labels
@@ -203,20 +206,22 @@ def plot_lesion(res: LesionResult) -> Figure:
         xs = np.arange(len(rows))
         for x, r in zip(xs, rows):
             if r.accuracy is None:
-                ax.text(x, 0.02, "n/a", ha="center", va="bottom", rotation=90, fontsize=8, color="0.4")
+                ax.text(x, 0.02, tr("n/a"), ha="center", va="bottom", rotation=90, fontsize=8, color="0.4")
                 continue
             down = r.kind.startswith("downsampling")
             color = "#1f77b4" if name.startswith("ResNet") else "#d62728"
             ax.bar(x, r.accuracy * 100, color=color, hatch="//" if down else None, alpha=0.6 if down else 1.0,
                    edgecolor="white")
-        ax.axhline(res.baselines[name] * 100, color="k", linestyle="--", linewidth=1, label=f"intact {res.baselines[name]:.1%}")
-        ax.axhline(CHANCE * 100, color="0.5", linestyle=":", linewidth=1, label="chance 10%")
+        ax.axhline(res.baselines[name] * 100, color="k", linestyle="--", linewidth=1,
+                   label=tr("intact {accuracy:.1%}", accuracy=res.baselines[name]))
+        ax.axhline(CHANCE * 100, color="0.5", linestyle=":", linewidth=1, label=tr("chance {chance:.0%}", chance=CHANCE))
         ax.set_xticks(xs, [r.block for r in rows], rotation=60, fontsize=8)
-        ax.set_title(f"{name}: delete one block")
+        ax.set_title(tr("{name}: delete one block", name=name))
         ax.set_ylim(0, 100)
         ax.legend(fontsize=8, loc="lower left")
-    axes[0].set_ylabel(f"accuracy on {res.images} test images (%)")
-    fig.suptitle("Lesion study (Veit et al. 2016): hatched = downsampling block (projection kept), n/a = cannot be deleted")
+    axes[0].set_ylabel(tr("accuracy on {n} test images (%)", n=res.images))
+    fig.suptitle(tr("Lesion study (Veit et al. 2016): hatched = downsampling block (projection kept), "
+                    "n/a = cannot be deleted"))
     return fig
 
 
@@ -228,14 +233,15 @@ def explain_lesion(res: LesionResult) -> str:
         plain_rows = [r for r in rows if not r.kind.startswith("downsampling")]
         down_rows = [r for r in rows if r.kind.startswith("downsampling")]
         skipped = [r.block for r in res.rows if r.model == name and r.accuracy is None]
-        line = f"- **{name}** (intact {base:.1%})"
+        line = tr("- **{name}** (intact {accuracy:.1%})", name=name, accuracy=base)
         if plain_rows:
             accs = [r.accuracy for r in plain_rows]
-            line += (f": deleting one non-downsampling block leaves {min(accs):.1%}–{max(accs):.1%} "
-                     f"(median drop {100 * float(np.median([r.drop for r in plain_rows])):.1f} points)")
+            line += tr(": deleting one non-downsampling block leaves {lo:.1%}–{hi:.1%} (median drop {drop:.1f} points)",
+                       lo=min(accs), hi=max(accs), drop=100 * float(np.median([r.drop for r in plain_rows])))
         if down_rows:
-            line += "; downsampling blocks: " + ", ".join(f"{r.block} → {r.accuracy:.1%}" for r in down_rows)
+            line += tr("; downsampling blocks: {blocks}",
+                       blocks=", ".join(f"{r.block} → {r.accuracy:.1%}" for r in down_rows))
         if skipped:
-            line += f"; not deletable (shape changes, no shortcut): {', '.join(skipped)}"
-        parts.append(line + ".")
+            line += tr("; not deletable (shape changes, no shortcut): {blocks}", blocks=", ".join(skipped))
+        parts.append(line + tr("."))
     return "\n".join(parts)

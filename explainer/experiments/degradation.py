@@ -47,14 +47,19 @@ from torch import Tensor, nn
 
 from explainer.checkpoint import CHECKPOINT_DIR, save_weights
 from explainer.data import Split, load_split, read_split_files, to_model_input
+from explainer.i18n import tr
 from explainer.resnet import build_resnet, cifar_spec
 
 RESULTS_PATH = CHECKPOINT_DIR / "degradation.json"
 PLAIN20_WEIGHTS = CHECKPOINT_DIR / "plain20_fashion_mnist.safetensors"
 RESNET20_WEIGHTS = CHECKPOINT_DIR / "resnet20_fashion_mnist.safetensors"
 COMMAND = "python -m explainer.experiments.degradation"
-REGENERATE = f"Regenerate it with `{COMMAND}` (about 45 minutes on 2 cores)."
 IMAGE_SIZE = 28
+
+
+def _regenerate() -> str:
+    """The regenerate hint in the request's language (load errors reach the app's Degradation tab)."""
+    return tr("Regenerate it with `{command}` (about 45 minutes on 2 cores).", command=COMMAND)
 
 
 @dataclass
@@ -310,45 +315,49 @@ _CURVES = ("train_loss", "train_error", "test_error")
 def validate_results(data: Any, source: str = "degradation results") -> dict[str, Any]:
     """Check the structure of a results dict; ``ValueError`` naming the first problem found."""
     def bad(msg: str) -> ValueError:
-        return ValueError(f"{source} is malformed: {msg}. {REGENERATE}")
+        return ValueError(tr("{source} is malformed: {problem}. {regenerate}", source=source, problem=msg,
+                             regenerate=_regenerate()))
 
     if not isinstance(data, dict):
-        raise bad(f"the top level must be an object, not {type(data).__name__}")
+        raise bad(tr("the top level must be an object, not {kind}", kind=type(data).__name__))
     runs = data.get("runs")
     if not isinstance(runs, list) or not runs:
-        raise bad("it needs a non-empty top-level \"runs\" list")
+        raise bad(tr("it needs a non-empty top-level \"runs\" list"))
     for i, run in enumerate(runs, start=1):
         if not isinstance(run, dict):
-            raise bad(f"run {i} is not an object")
+            raise bad(tr("run {i} is not an object", i=i))
         label = f"run {i} ({run.get('name', '?')!s})"
         for key, kind in (("name", str), ("x_axis", str), ("command", str), ("recipe", dict)):
             if not isinstance(run.get(key), kind):
-                raise bad(f"{label} has no {kind.__name__} field \"{key}\"")
+                raise bad(tr("{run} has no {kind} field \"{key}\"", run=label, kind=kind.__name__, key=key))
         for key in ("residual", "batch_norm"):
             if not isinstance(run.get(key), bool):
-                raise bad(f"{label} needs a true/false field \"{key}\"")
+                raise bad(tr("{run} needs a true/false field \"{key}\"", run=label, key=key))
         depth = run.get("depth")
         if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
-            raise bad(f"{label} needs a positive integer \"depth\"")
+            raise bad(tr("{run} needs a positive integer \"depth\"", run=label))
         wall = run.get("wall_time_seconds")
         if isinstance(wall, bool) or not isinstance(wall, (int, float)) or wall < 0:
-            raise bad(f"{label} needs a non-negative number \"wall_time_seconds\"")
+            raise bad(tr("{run} needs a non-negative number \"wall_time_seconds\"", run=label))
         xs = run.get("x")
         if not isinstance(xs, list) or not xs or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in xs):
-            raise bad(f"{label} needs a non-empty list of numbers \"x\" (the {run.get('x_axis')} of each point)")
+            raise bad(tr("{run} needs a non-empty list of numbers \"x\" (the {x_axis} of each point)",
+                         run=label, x_axis=run.get("x_axis")))
         for key in _CURVES:
             values = run.get(key)
             if not isinstance(values, list):
-                raise bad(f"{label} has no list \"{key}\"")
+                raise bad(tr("{run} has no list \"{key}\"", run=label, key=key))
             if len(values) != len(xs):
-                raise bad(f"{label} has {len(values)} \"{key}\" values but {len(xs)} x values")
+                raise bad(tr("{run} has {n} \"{key}\" values but {nx} x values", run=label, n=len(values), key=key,
+                             nx=len(xs)))
             for v in values:
                 if v is None and key == "test_error":
                     continue
                 if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                    raise bad(f"{label}: \"{key}\" holds {v!r}, not a finite number")
+                    raise bad(tr("{run}: \"{key}\" holds {value!r}, not a finite number", run=label, key=key, value=v))
                 if key != "train_loss" and not 0.0 <= v <= 1.0:
-                    raise bad(f"{label}: \"{key}\" holds {v}, but errors are fractions between 0 and 1")
+                    raise bad(tr("{run}: \"{key}\" holds {value}, but errors are fractions between 0 and 1",
+                                 run=label, key=key, value=v))
     return data
 
 
@@ -356,11 +365,12 @@ def load_degradation_results(path: Path | str = RESULTS_PATH) -> dict[str, Any]:
     """Read and validate the shipped ``degradation.json``; ``ValueError`` with a clear sentence otherwise."""
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"{path} is missing. {REGENERATE}")
+        raise ValueError(tr("{path} is missing. {regenerate}", path=path, regenerate=_regenerate()))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path} is not valid JSON ({err}). {REGENERATE}") from err
+        raise ValueError(tr("{path} is not valid JSON ({error}). {regenerate}", path=path, error=err,
+                            regenerate=_regenerate())) from err
     return validate_results(data, str(path))
 
 

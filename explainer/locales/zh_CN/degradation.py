@@ -182,4 +182,66 @@ MESSAGES: dict[str, str] = {
         "训练误差 %（最近 10 步的平均）",
     "Live: step {step}/{total}, {seconds:.0f} s":
         "实时：第 {step}/{total} 步，{seconds:.0f} 秒",
+    "downsampling: 1×1 projection kept":
+        "下采样块：保留 1×1 投影",
+    "plain block → identity":
+        "普通块 → 恒等映射",
+    "skipped: shape changes (no shortcut to keep)":
+        "跳过：形状会改变（没有可保留的快捷连接）",
+    "{path} is missing: the lesion study compares with the {model} trained by the degradation experiment. Regenerate it with `python -m explainer.experiments.degradation`.":
+        "缺少 {path}：损伤研究要与退化实验训练出的 {model} 作比较。请用 `python -m explainer.experiments.degradation` 重新生成。",
+    "{path} is missing: the lesion study needs the shipped ResNet-18. Regenerate it with `python -m explainer.train` (about an hour on 2 cores).":
+        "缺少 {path}：损伤研究需要随附的 ResNet-18。请用 `python -m explainer.train` 重新生成（在 2 个核上大约需要一小时）。",
+    "n/a":
+        "不适用",
+    "intact {accuracy:.1%}":
+        "完整网络 {accuracy:.1%}",
+    "chance {chance:.0%}":
+        "随机猜测 {chance:.0%}",
+    "{name}: delete one block":
+        "{name}：删除一个块",
+    "accuracy on {n} test images (%)":
+        "在 {n} 张测试图像上的准确率（%）",
+    "Lesion study (Veit et al. 2016): hatched = downsampling block (projection kept), n/a = cannot be deleted":
+        "损伤研究（Veit 等人 2016）：斜线 = 下采样块（保留投影），不适用 = 无法删除",
+    "- **{name}** (intact {accuracy:.1%})":
+        "- **{name}**（完整网络 {accuracy:.1%}）",
+    ": deleting one non-downsampling block leaves {lo:.1%}–{hi:.1%} (median drop {drop:.1f} points)":
+        "：删除一个非下采样块后剩下 {lo:.1%}–{hi:.1%}（中位数下降 {drop:.1f} 个百分点）",
+    "; downsampling blocks: {blocks}":
+        "；下采样块：{blocks}",
+    "; not deletable (shape changes, no shortcut): {blocks}":
+        "；无法删除（形状会改变，没有快捷连接）：{blocks}",
+    "Regenerate it with `{command}` (about 45 minutes on 2 cores).":
+        "请用 `{command}` 重新生成（在 2 个核上大约需要 45 分钟）。",
+    "{source} is malformed: {problem}. {regenerate}":
+        "{source} 的格式有误：{problem}。{regenerate}",
+    "the top level must be an object, not {kind}":
+        "顶层必须是一个对象，而不是 {kind}",
+    "it needs a non-empty top-level \"runs\" list":
+        "顶层需要一个非空的 \"runs\" 列表",
+    "run {i} is not an object":
+        "第 {i} 个 run 不是对象",
+    "{run} has no {kind} field \"{key}\"":
+        "{run} 缺少 {kind} 类型的字段 \"{key}\"",
+    "{run} needs a true/false field \"{key}\"":
+        "{run} 需要一个 true/false 字段 \"{key}\"",
+    "{run} needs a positive integer \"depth\"":
+        "{run} 需要一个正整数字段 \"depth\"",
+    "{run} needs a non-negative number \"wall_time_seconds\"":
+        "{run} 需要一个非负数字段 \"wall_time_seconds\"",
+    "{run} needs a non-empty list of numbers \"x\" (the {x_axis} of each point)":
+        "{run} 需要一个非空的数字列表 \"x\"（每个点的 {x_axis}）",
+    "{run} has no list \"{key}\"":
+        "{run} 缺少列表 \"{key}\"",
+    "{run} has {n} \"{key}\" values but {nx} x values":
+        "{run} 有 {n} 个 \"{key}\" 值，却有 {nx} 个 x 值",
+    "{run}: \"{key}\" holds {value!r}, not a finite number":
+        "{run}：\"{key}\" 中有 {value!r}，不是有限数",
+    "{run}: \"{key}\" holds {value}, but errors are fractions between 0 and 1":
+        "{run}：\"{key}\" 中有 {value}，但误差应是 0 到 1 之间的比例",
+    "{path} is missing. {regenerate}":
+        "缺少 {path}。{regenerate}",
+    "{path} is not valid JSON ({error}). {regenerate}":
+        "{path} 不是有效的 JSON（{error}）。{regenerate}",
 }
