@@ -9,7 +9,7 @@ from torch import fx, nn
 
 from explainer.i18n import tr
 from explainer.presets import PRESETS, build_preset, check_input_args
-from explainer.trace import TraceResult, format_count, trace_model
+from explainer.trace import TraceResult, format_count, symbolic_trace, trace_model
 
 
 @functools.lru_cache(maxsize=32)
@@ -18,7 +18,7 @@ def _graph(name: str, in_channels: int, height: int, width: int, num_classes: in
     # graph does not change with the input size for most presets, so keep recent ones around.
     with torch.device("meta"):  # parameters without storage: any size costs no memory
         model = build_preset(name, in_channels=in_channels, height=height, width=width, num_classes=num_classes)
-    return model, fx.symbolic_trace(model)
+    return model, symbolic_trace(model)
 
 
 def _shape_key(name: str, height: int, width: int) -> tuple[int, int]:

@@ -13,6 +13,7 @@ import csv
 import io
 import math
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,43 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from explainer.blocks import BasicBlock, Bottleneck
 from explainer.i18n import ENGLISH, current_language, tr, use_language
+
+
+class _OneThreadTracer(fx.Tracer):
+    """``fx.Tracer`` that records only the thread running the trace.
+
+    While tracing, fx replaces ``torch.nn.Module.__call__`` and ``__getattr__`` *process-wide*; a model
+    running in another server thread (an attribution, a gradient measurement) would be routed into this
+    trace and fail with "NameError: module is not installed as a submodule" (reproduced under load:
+    thousands of failed forward passes in a few seconds). Calls from other threads pass straight through.
+    """
+
+    def trace(self, root: Any, concrete_args: dict[str, Any] | None = None) -> fx.Graph:
+        self._owner = threading.get_ident()
+        return super().trace(root, concrete_args)
+
+    def call_module(self, m: nn.Module, forward: Any, args: Any, kwargs: Any) -> Any:
+        if threading.get_ident() != self._owner:
+            return forward(*args, **kwargs)
+        return super().call_module(m, forward, args, kwargs)
+
+    def getattr(self, attr: str, attr_val: Any, parameter_proxy_cache: dict[str, Any]) -> Any:
+        if threading.get_ident() != self._owner:
+            return attr_val
+        return super().getattr(attr, attr_val, parameter_proxy_cache)
+
+
+# One trace at a time: two overlapping traces would restore each other's patches in the wrong order
+# and leave ``nn.Module.__call__`` patched for good.
+_TRACE_LOCK = threading.Lock()
+
+
+def symbolic_trace(model: nn.Module) -> fx.GraphModule:
+    """``torch.fx.symbolic_trace`` that is safe in a threaded server (see ``_OneThreadTracer``)."""
+    with _TRACE_LOCK:
+        tracer = _OneThreadTracer()
+        graph = tracer.trace(model)
+    return fx.GraphModule(tracer.root, graph, type(model).__name__)
 
 
 @dataclass(frozen=True)
@@ -320,7 +358,7 @@ def trace_model(model: nn.Module, input_shape: tuple[int, int, int], *, gm: fx.G
     ``label`` names the model in that sentence (default: "this network", translated).
     """
     label = label if label is not None else tr("this network")
-    gm = gm if gm is not None else fx.symbolic_trace(model)
+    gm = gm if gm is not None else symbolic_trace(model)
     gm = gm.to("meta").eval()  # eval: BN uses running stats, so a batch of 1 at 1×1 is fine
     counter = FlopCounterMode(display=False)
     interp = _TraceInterpreter(gm, counter, default_stage_map(model), type(model))
