@@ -4,7 +4,7 @@ Two kinds of text, two mechanisms:
 
 * **Static UI text** (labels, headings, the Markdown written in the tab modules) is sent to the
   browser as ``gr.I18n`` keys and translated there, so it follows the browser's language from the
-  first paint. ``explainer.ui.common.T`` makes those keys; :func:`ui_translations` feeds ``gr.I18n``.
+  first paint. ``explainer.ui.common.T`` makes those keys from this module's catalogue.
 * **Text computed on the server** (explanations with numbers, plot titles, error sentences) is
   translated here with :func:`tr`, in the language of the request being served. The UI boundary
   (``explainer.ui.common.ui_errors``) sets that language with :func:`use_language` for the
@@ -131,16 +131,6 @@ _FIELD = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
 def fields_of(template: str) -> set[str]:
     """The ``str.format`` field names used in ``template`` (for the catalogue tests)."""
     return set(_FIELD.findall(template))
-
-
-def ui_translations() -> dict[str, dict[str, str]]:
-    """Dictionaries for ``gr.I18n``: every message id in English and in Chinese.
-
-    The browser formats these with ICU MessageFormat, where ``{`` starts a placeholder and ``'``
-    quotes, so ids used as static UI text must not contain braces (checked by the tests).
-    """
-    zh = catalogue(CHINESE)
-    return {ENGLISH: {k: k for k in zh}, CHINESE: dict(zh)}
 
 
 def _register_cjk_font() -> None:

@@ -132,10 +132,31 @@ def test_unknown_language_falls_back_to_english() -> None:
         assert i18n.current_language() == ENGLISH
 
 
-def test_gr_i18n_dictionaries_cover_both_languages() -> None:
-    d = i18n.ui_translations()
+def test_gr_i18n_keys_are_the_static_texts_in_both_languages() -> None:
+    import app  # noqa: F401 -- building the demo registers every T() key
+    from explainer.ui.common import I18N
+
+    d = I18N.translations
     assert set(d) == {ENGLISH, CHINESE}
-    assert d[ENGLISH].keys() == d[CHINESE].keys() == catalogue(CHINESE).keys()
+    assert d[ENGLISH].keys() == d[CHINESE].keys()
+    static = {k for k, places in LITERALS.items() if any(p.endswith(":T") for p in places)}
+    assert static <= d[ENGLISH].keys()
+    assert all(d[CHINESE][k] == zh_CN.MESSAGES[k] for k in d[CHINESE])
+
+
+def test_no_choice_value_is_a_translation_key() -> None:
+    # Gradio's frontend translates every displayed string equal to a key, choice values too: a key
+    # equal to a value would send the translated word to the handler (it happened with "identity").
+    import app
+    from explainer.ui.common import I18N
+
+    keys = set(I18N.translations[ENGLISH])
+    values = set()
+    for block in app.demo.blocks.values():
+        for choice in getattr(block, "choices", None) or []:
+            values.update(c for c in (choice if isinstance(choice, (tuple, list)) else [choice]) if isinstance(c, str))
+    assert len(values) > 20
+    assert not keys & values
 
 
 def test_n_marker_returns_the_id() -> None:
@@ -159,3 +180,21 @@ def test_plots_can_draw_chinese_when_a_cjk_font_is_installed() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph ... missing from font" is a UserWarning
         FigureCanvasAgg(fig).draw()
+
+
+def test_chinese_markdown_renders_its_emphasis() -> None:
+    # CommonMark does not close ** after full-width punctuation when a Han character follows
+    # ("**设置：**深度" shows the asterisks), so such entries must put the punctuation outside.
+    import re
+
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+
+    def stray_asterisks(text: str) -> bool:
+        html = md.render(re.sub(r"\{[^{}]*\}", "X", text))
+        html = re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+        return "*" in re.sub(r"<[^>]+>", "", html)
+
+    bad = [v for k, v in zh_CN.MESSAGES.items() if "*" in v and stray_asterisks(v) and not stray_asterisks(k)]
+    assert not bad

@@ -34,11 +34,6 @@ HELP = {
 }
 
 
-# Choice values are API values and stay English; the browser shows them translated, because Gradio's
-# frontend translates any displayed string that is a gr.I18n key ("identity" is one already).
-CHOICE_LABELS = (N_("basic"), N_("bottleneck"), N_("projection"), N_("none"))
-
-
 def _table(rows: list[list[Any]]) -> dict[str, Any]:
     """A Dataframe value with the column names in the request's language."""
     return {"headers": [tr(h) for h in HEADERS], "data": rows}

@@ -11,18 +11,22 @@ from typing import Any, Callable, TypeVar
 
 import gradio as gr
 
-from explainer.i18n import COOKIE, ENGLISH, current_language, pick_language, tr, ui_translations, use_language
+from explainer.i18n import COOKIE, ENGLISH, LANGUAGES, catalogue, current_language, pick_language, tr, use_language
 
 log = logging.getLogger("resnet_explainer")
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Static UI text goes to the browser as gr.I18n keys (the English sentence is the key) and is
-# translated there; launch(i18n=I18N) hands it the dictionaries.
-I18N = gr.I18n(**ui_translations())
+# translated there; launch(i18n=I18N) hands it the dictionaries. Only ids made with T() become keys:
+# Gradio's frontend translates *every* displayed string that equals a key, choice values included,
+# so a key like "identity" would turn a Radio's value into "恒等" and break the handler.
+I18N = gr.I18n(**{lang: {} for lang in LANGUAGES})
 
 
 def T(msgid: str) -> Any:
     """A static UI string (label, heading, Markdown) that the browser shows in the user's language."""
+    for lang in LANGUAGES:
+        I18N.translations[lang][msgid] = catalogue(lang).get(msgid, msgid)
     return I18N(msgid)
 
 

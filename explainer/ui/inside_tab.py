@@ -22,7 +22,7 @@ from torch import Tensor, nn
 from explainer import attributions as A
 from explainer import images, imagenet, inside
 from explainer.checkpoint import CheckpointError, load_model
-from explainer.data import CLASS_NAMES
+from explainer.data import CLASS_NAMES, class_label
 from explainer.samples import example_paths
 from explainer.i18n import N_, tr
 from explainer.ui.checked import CheckedSlider
@@ -32,8 +32,6 @@ FASHION = "Fashion-MNIST ResNet-18"
 IMAGENET = "ImageNet ResNet-18"
 PREDICTED = "predicted"
 DEFAULT_LAYER = "layer1"
-# Displayed translated by the browser (see CHOICE_LABELS in blocks_tab); the values stay English.
-CHOICE_LABELS = (N_("predicted"), N_("shared"), N_("per-map"), N_("auto"), N_("yes"), N_("no"))
 INTRO = N_("## Inside ResNet-18\nWhat has a trained ResNet-18 learned, and why did it decide that? Pick an example, "
            "upload a photo or draw; see the prediction, the feature maps, what each residual block adds to its "
            "input, and attribution maps with a faithfulness score and a sanity check.")
@@ -99,8 +97,10 @@ def _pick(upload: Any, sketch: Any, source: str) -> Any:
 def _blank_sketch(sketch: Any) -> bool:
     try:
         images.load_image(sketch)
-    except ValueError as err:
-        return "sketchpad is empty" in str(err)
+    except images.EmptySketch:
+        return True
+    except ValueError:
+        return False
     return False
 
 
@@ -241,7 +241,8 @@ def analyse(upload: Any, sketch: Any, source: str, choice: str, invert: str, lay
     notes = " ".join(prep.notes) or tr("Preprocessed as the training images were.")
     info = tr("Input {width}×{height} → model input {shape}. {notes}", width=prep.source_size[0],
               height=prep.source_size[1], shape=tuple(prep.x.shape), notes=notes)
-    return _enlarge(prep.display), info, inside.top_classes(probs, b.class_names, k=5), grid
+    shown = tuple(class_label(n) for n in b.class_names)  # in the user's language (the API keeps English)
+    return _enlarge(prep.display), info, inside.top_classes(probs, shown, k=5), grid
 
 
 @ui_errors
@@ -296,7 +297,7 @@ def run_attributions(upload: Any, sketch: Any, source: str, choice: str, invert:
         progress(0.85, desc=tr("deletion curves…"))
         curves = [A.deletion_curve(b.model, prep.x, a.map, t, baseline=b.baseline, label=a.method) for a in attrs]
         rand = A.random_deletion_curve(b.model, prep.x, t, baseline=b.baseline)
-    class_name = b.class_names[t]
+    class_name = class_label(b.class_names[t])
     scores = {c.label: c.auc for c in curves}
     state = {"display": prep.display, "attrs": attrs, "class_name": class_name, "scores": scores}
     return (
@@ -335,7 +336,7 @@ def run_sanity(upload: Any, sketch: Any, source: str, choice: str, invert: str, 
                                        progress=lambda f, d: progress(f, desc=d))
     header = tr("**Sanity check** (Adebayo et al. 2018) for *{class_name}*: weights re-initialised from fc down "
                 "to the stem; ρ = Spearman rank correlation of |map| with the trained model's map.",
-                class_name=b.class_names[t]) + "\n\n"
+                class_name=class_label(b.class_names[t])) + "\n\n"
     return A.sanity_maps_figure(result), A.sanity_curve_figure(result), header + result.text
 
 

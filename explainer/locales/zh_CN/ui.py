@@ -45,10 +45,6 @@ MESSAGES: dict[str, str] = {
     "Shortcut": "快捷连接",
     "Batch normalization": "批量规范化",
     "The block: main path, shortcut, and the add": "残差块：主路径、快捷连接与相加",
-    "basic": "基本块",
-    "bottleneck": "瓶颈块",
-    "projection": "投影",
-    "none": "无",
     # --- Degradation ---------------------------------------------------------------------------------
     "### Why can't we just stack more plain layers? (退化问题)\nHe et al. (2015) found that a deeper **plain** net "
     "(普通网络) reaches a *higher training error* than a shallower one -- not overfitting, an optimization failure "
@@ -164,12 +160,6 @@ MESSAGES: dict[str, str] = {
     "depth": "深度",
     "steps": "步数",
     # --- Inside ResNet-18 ---------------------------------------------------------------------------
-    "predicted": "预测的类别",
-    "shared": "共享",
-    "per-map": "每张图单独",
-    "auto": "自动",
-    "yes": "是",
-    "no": "否",
     "## Inside ResNet-18\nWhat has a trained ResNet-18 learned, and why did it decide that? Pick an example, upload a "
     "photo or draw; see the prediction, the feature maps, what each residual block adds to its input, and "
     "attribution maps with a faithfulness score and a sanity check.":
