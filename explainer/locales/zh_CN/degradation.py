@@ -31,7 +31,7 @@ MESSAGES: dict[str, str] = {
     "; {share:.0%} of its ReLU outputs are 0, and the tiny remainder does not survive the next layers in float32.":
         "；其中 {share:.0%} 的 ReLU 输出为 0，剩下的极小数值在 float32 中撑不过接下来的几层。",
     "**Setting:** depth {depth}, {bn}, {init} initialization{zero_init}, one batch of {batch} real Fashion-MNIST images. Chance-level loss is ln 10 ≈ 2.30.":
-        "**设置：**深度 {depth}，{bn}，初始化方法：{init}{zero_init}，一个批量含 {batch} 张真实的 Fashion-MNIST 图像。随机猜测水平的损失为 ln 10 ≈ 2.30。",
+        "**设置**：深度 {depth}，{bn}，初始化方法：{init}{zero_init}，一个批量含 {batch} 张真实的 Fashion-MNIST 图像。随机猜测水平的损失为 ln 10 ≈ 2.30。",
     "with batch norm":
         "使用批量规范化",
     "without batch norm":
@@ -53,7 +53,7 @@ MESSAGES: dict[str, str] = {
     " {zeros} layer(s) receive an exactly zero gradient.":
         "有 {zeros} 层得到的梯度恰好为 0。",
     " **Underflow:** the first layer's gradient is not 0 but {first}; computed in float32 its norm underflows to exactly 0 (the squared entries are below float32's smallest number, ≈ 1e-45), which is where the often-quoted \"the gradient is 0\" comes from. We compute norms in float64.":
-        "**下溢：**第一层的梯度不是 0，而是 {first}；但若用 float32 计算，它的范数会下溢为恰好 0（各元素的平方小于 float32 能表示的最小数，≈ 1e-45），常说的“梯度为 0”就是这么来的。我们用 float64 计算范数。",
+        "**下溢**：第一层的梯度不是 0，而是 {first}；但若用 float32 计算，它的范数会下溢为恰好 0（各元素的平方小于 float32 能表示的最小数，≈ 1e-45），常说的“梯度为 0”就是这么来的。我们用 float64 计算范数。",
     " For {lost} of {layers} layers an SGD step with lr {lr} is smaller than float32's resolution at the size of their weights: W − lr·∂L/∂W rounds back to exactly W":
         "在 {layers} 层中有 {lost} 层，学习率为 {lr} 的一步 SGD 更新小于 float32 在其权重大小处的分辨率：W − lr·∂L/∂W 被舍入回恰好等于 W",
     ", the first layer included -- it cannot learn at all.":
@@ -65,17 +65,17 @@ MESSAGES: dict[str, str] = {
     " ‖∂L/∂h‖ goes from {last} at the last block to {first} at the first (shrinking toward the input by {factor}×).":
         "‖∂L/∂h‖ 从最后一个块的 {last} 变为第一个块的 {first}（朝输入方向缩小为 1/{factor}）。",
     "**Reading:** the plain net's gradient vanishes on its way down the {depth} layers, while the shortcuts give the residual net's first layer a usable gradient ({first}): each skip adds an identity term to the backward pass, so the gradient does not have to survive every layer's multiplication.":
-        "**解读：**普通网络的梯度在向下穿过 {depth} 层的途中消失了（梯度消失），而快捷连接让残差网络的第一层得到了可用的梯度（{first}）：每条跳跃连接都在反向传播中加上一个恒等项，梯度不必熬过每一层的乘法。",
+        "**解读**：普通网络的梯度在向下穿过 {depth} 层的途中消失了（梯度消失），而快捷连接让残差网络的第一层得到了可用的梯度（{first}）：每条跳跃连接都在反向传播中加上一个恒等项，梯度不必熬过每一层的乘法。",
     "**Reading:** with batch norm nothing vanishes -- the plain net's gradients *grow* toward the input (first/last ≈ 10^{plain}, vs 10^{residual} for the residual net). He et al. §4.1 note these norms are \"healthy\": degradation of deep BN plain nets is not simply vanishing gradients but an optimization difficulty (Yang et al. 2019: their gradients explode toward the input at init).":
-        "**解读：**有了批量规范化，梯度并没有消失——普通网络的梯度朝输入方向反而*增大*（第一层/最后一层 ≈ 10^{plain}，残差网络为 10^{residual}）。He 等人在 §4.1 中指出这些范数是“健康的”：带批量规范化的深层普通网络的退化问题并不只是梯度消失，而是一种优化困难（Yang 等人 2019：在初始化时它们的梯度朝输入方向爆炸）。",
+        "**解读**：有了批量规范化，梯度并没有消失——普通网络的梯度朝输入方向反而*增大*（第一层/最后一层 ≈ 10^{plain}，残差网络为 10^{residual}）。He 等人在 §4.1 中指出这些范数是“健康的”：带批量规范化的深层普通网络的退化问题并不只是梯度消失，而是一种优化困难（Yang 等人 2019：在初始化时它们的梯度朝输入方向爆炸）。",
     "**Reading:** the plain net's gradients shrink toward the input (first/last ≈ 10^{plain}), the residual net's much less (≈ 10^{residual}): the identity paths carry the gradient down.":
-        "**解读：**普通网络的梯度朝输入方向缩小（第一层/最后一层 ≈ 10^{plain}），残差网络则小得多（≈ 10^{residual}）：恒等路径把梯度传了下去。",
+        "**解读**：普通网络的梯度朝输入方向缩小（第一层/最后一层 ≈ 10^{plain}），残差网络则小得多（≈ 10^{residual}）：恒等路径把梯度传了下去。",
     "**Reading:** at this setting both nets' gradients stay within a similar range (first/last ≈ 10^{plain} plain, 10^{residual} residual); try a deeper net or switch BN off.":
-        "**解读：**在这个设置下，两个网络的梯度处于相近的范围（第一层/最后一层：普通网络 ≈ 10^{plain}，残差网络 ≈ 10^{residual}）；试试更深的网络，或者关闭批量规范化。",
+        "**解读**：在这个设置下，两个网络的梯度处于相近的范围（第一层/最后一层：普通网络 ≈ 10^{plain}，残差网络 ≈ 10^{residual}）；试试更深的网络，或者关闭批量规范化。",
     "**Reading:** first/last conv gradient ≈ 10^{plain} for the plain net and 10^{residual} for the residual net (above 1: the gradient grows toward the input; below 1: it shrinks).":
-        "**解读：**第一个与最后一个卷积层的梯度之比：普通网络 ≈ 10^{plain}，残差网络 ≈ 10^{residual}（大于 1：梯度朝输入方向增大；小于 1：梯度缩小）。",
+        "**解读**：第一个与最后一个卷积层的梯度之比：普通网络 ≈ 10^{plain}，残差网络 ≈ 10^{residual}（大于 1：梯度朝输入方向增大；小于 1：梯度缩小）。",
     "**Why the residual net blows up here:** without BN each block adds F(x) to x, and with an init that keeps F(x) as large as x the variance roughly doubles per block -- over many blocks the activations (and the loss) explode. BN, zero-init of the last layer of each branch, or a smaller init avoid it.":
-        "**为什么残差网络在这里会爆炸：**没有批量规范化时，每个块都把 F(x) 加到 x 上，而如果初始化使 F(x) 与 x 一样大，方差每经过一个块大约翻一倍——经过许多块后，激活值（以及损失）就会爆炸。批量规范化、把每个分支最后一层零初始化，或者更小的初始化都能避免这一点。",
+        "**为什么残差网络在这里会爆炸**：没有批量规范化时，每个块都把 F(x) 加到 x 上，而如果初始化使 F(x) 与 x 一样大，方差每经过一个块大约翻一倍——经过许多块后，激活值（以及损失）就会爆炸。批量规范化、把每个分支最后一层零初始化，或者更小的初始化都能避免这一点。",
     "{label}: exactly 0":
         "{label}：恰好为 0",
     "‖∂L/∂h‖ at block outputs":
