@@ -51,6 +51,21 @@ def cold_start(script: Path, timeout: float = 180.0) -> tuple[float, subprocess.
     raise TimeoutError(f"{script} did not serve within {timeout} s")
 
 
+def matmul_flops_per_second(n: int = 2048, repeats: int = 5) -> float:
+    """Best-of fp32 GEMM throughput (FLOP/s) of an n×n×n matmul (2n³ FLOPs): what this CPU can do at
+    best, the yardstick the benchmark scripts divide a computation's FLOPs by to get its bound."""
+    import torch
+
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    return 2 * n**3 / best
+
+
 def timed(fn: Callable[[], object], n: int) -> list[float]:
     """Run ``fn`` once to warm up, then ``n`` times; milliseconds per call."""
     fn()

@@ -21,19 +21,9 @@ from torch.utils.flop_counter import FlopCounterMode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from explainer.bench import matmul_flops_per_second  # noqa: E402
+
 from explainer.degradation import build_pair, default_batch, grad_norms  # noqa: E402
-
-
-def matmul_flops_per_second(n: int = 2048, repeats: int = 5) -> float:
-    """fp32 GEMM throughput (FLOP/s) of an n×n×n matmul: 2n³ FLOPs per product."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    a @ b  # warm-up
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - t0)
-    return 2 * n**3 / best
 
 
 def pair_flops(depth: int, batch_norm: bool, x: torch.Tensor, y: torch.Tensor) -> int:

@@ -24,6 +24,8 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from explainer.bench import matmul_flops_per_second  # noqa: E402
+
 import torch  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
@@ -33,18 +35,6 @@ from explainer.checkpoint import CheckpointError, load_model  # noqa: E402
 from explainer.images import prepare_fashion  # noqa: E402
 from explainer.resnet import build_resnet, d2l_resnet18_spec  # noqa: E402
 from explainer.samples import example_paths  # noqa: E402
-
-
-def matmul_flops_per_second(n: int = 2048, repeats: int = 5) -> float:
-    """Best-of FLOP/s of an n×n fp32 matmul (2n³ FLOPs): what this CPU can do at best."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    a @ b  # warm-up
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - t0)
-    return 2 * n**3 / best
 
 
 def count_flops(fn: Callable[[], object]) -> int:
