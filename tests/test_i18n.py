@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from explainer import i18n
-from explainer.i18n import CHINESE, ENGLISH, N_, catalogue, fields_of, pick_language, tr, use_language
+from explainer.i18n import CHINESE, ENGLISH, N_, fields_of, pick_language, tr, use_language
 from explainer.locales import zh_CN
 
 ROOT = Path(__file__).resolve().parent.parent
