@@ -53,6 +53,7 @@ from explainer.blocks import block_parts
 from explainer.data import MEAN, STD, class_label
 from explainer.i18n import N_, tr
 from explainer.inside import BLOCK_PARTS, BRANCH, SEP, SUM, block_names, layer_label
+from explainer.rng import seeded
 
 # Method names are API values (checkbox values, ``/attribute``): English ids, shown with ``method_label``.
 SALIENCY = N_("Saliency")
@@ -212,9 +213,9 @@ def _layer_module(model: nn.Module, name: str) -> tuple[nn.Module, bool]:
 @contextlib.contextmanager
 def _seeded(seed: int) -> Iterator[None]:
     # NoiseTunnel and reset_parameters draw from torch's global RNG: fork it so results are
-    # reproducible and the caller's RNG state is untouched.
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    # reproducible and the caller's RNG state is untouched, and keep other server threads' seeded
+    # sections out meanwhile (explainer/rng.py).
+    with seeded(seed):
         yield
 
 

@@ -36,6 +36,7 @@ from explainer.blocks import BasicBlock, zero_init_last_bn
 from explainer.data import to_model_input
 from explainer.i18n import N_, tr
 from explainer.resnet import ResNet, build_resnet, cifar_spec, residual_blocks
+from explainer.rng import seeded
 from explainer.samples import load_sample
 
 INITS: tuple[str, ...] = (N_("PyTorch default"), "Kaiming", "Xavier")  # shown translated: tr(init)
@@ -122,10 +123,10 @@ def build_pair(
     """
     depth = check_depth(depth)
     check_init(init)
-    torch.manual_seed(seed)
-    residual = build_resnet(cifar_spec(depth, residual=True, batch_norm=batch_norm, in_channels=1, num_classes=10))
-    torch.manual_seed(seed)
-    apply_init(residual, init)
+    with seeded(seed):  # not torch.manual_seed: another server thread could draw in between (explainer/rng.py)
+        residual = build_resnet(cifar_spec(depth, residual=True, batch_norm=batch_norm, in_channels=1, num_classes=10))
+    with seeded(seed):
+        apply_init(residual, init)
     plain = build_resnet(cifar_spec(depth, residual=False, batch_norm=batch_norm, in_channels=1, num_classes=10))
     state = {k: v for k, v in residual.state_dict().items() if ".downsample." not in k}
     plain.load_state_dict(state, strict=True)

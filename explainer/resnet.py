@@ -15,6 +15,7 @@ from torch import Tensor, nn
 
 from explainer.blocks import BasicBlock, BlockType, Bottleneck, make_block
 from explainer.i18n import tr
+from explainer.rng import drawing
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,8 @@ def cifar_spec(
 
 def build_resnet(spec: ResNetSpec) -> ResNet:
     """Instantiate a ResNet from its spec (raises ``ValueError`` for impossible specs)."""
-    return ResNet(spec)
+    with drawing():  # its initial weights must not interleave with another thread's seeded build
+        return ResNet(spec)
 
 
 def residual_blocks(model: nn.Module) -> list[tuple[str, BasicBlock | Bottleneck]]:
