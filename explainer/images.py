@@ -254,6 +254,17 @@ def load_image(source: Any) -> Image.Image:
     raise ValueError(tr("Cannot read an image from a {kind}.", kind=type(source).__name__))
 
 
+def check_image_file(path: str | os.PathLike[str]) -> None:
+    """The checks of ``load_image`` that need only the file's size and header, without decoding.
+
+    For files another decoder will read first (Gradio's ImageEditor decodes every sketch file):
+    ``ValueError`` for an empty, oversized, non-image, unsupported or too-many-pixels file.
+    """
+    _check_bytes(Path(path).stat().st_size)
+    with open(path, "rb") as fh:
+        _open_checked(fh).close()
+
+
 def _from_editor(value: dict[str, Any]) -> Image.Image:
     """A ``gr.Sketchpad``/``gr.ImageEditor`` value: {"background", "layers", "composite"}."""
     composite = value.get("composite")
