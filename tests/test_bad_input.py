@@ -1,0 +1,123 @@
+"""Bad input, everywhere: every endpoint and control gets malformed values, through the real app.
+
+One table (``explainer.badinput.build_table``): non-image bytes named .png, truncated JPEG, 0-byte
+file, a complete 30000×30000 PNG bomb (110 kB on disk), a 49-megapixel PNG, an upload over 10 MB,
+animated GIF, CMYK JPEG, 16-bit and palette PNGs, 1×1 images; negative, zero, NaN, huge,
+non-integer and text numbers; unknown preset/method/layer/class names. Each must get a clear
+sentence (or, for images the app converts, a valid result) -- never a stack trace or Gradio's
+generic error -- and the endpoint must answer its next valid request. ``scripts/bad_input_report.py``
+runs the same table against ``python app.py`` and reports seconds per case and the server's peak RSS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from explainer import badinput as bad
+
+# Gradio opens an upload's header before our handler refuses a 49-megapixel image; Pillow warns there.
+pytestmark = pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+
+TABLE = bad.build_table()
+# Cheap endpoints get a valid request right after each bad upload or NaN (the unusual paths: a
+# failed decode, the raw protocol); after the other cases -- refused in validation, before any
+# work -- one valid request per endpoint follows the whole table (keeps the file under a minute).
+FOLLOW_EVERY_UPLOAD = ("/predict", "/feature_maps", "/analyse", "/update_feature_maps")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return bad.write_bad_files(tmp_path_factory.mktemp("bad_inputs"))
+
+
+@pytest.fixture(scope="module")
+def raw(app_client) -> bad.RawClient:  # noqa: ANN001
+    return bad.RawClient(app_client.src)
+
+
+def _assert_answered(case: bad.Case, result: bad.Result) -> None:
+    if result.kind == "error":
+        assert case.expect != "ok", f"a valid input was refused: {result.message!r}"
+        problem = bad.message_problem(result.message)
+        assert problem is None, f"{problem}: {result.message!r}"
+    else:
+        assert case.expect != "error", f"accepted instead of refused; returned {str(result.value)[:200]}"
+        assert result.value is not None
+
+
+def _valid_call_succeeds(client, raw: bad.RawClient, endpoint: str, files: dict[str, Path]) -> None:  # noqa: ANN001
+    result = bad.run_case(client, raw, endpoint, bad.VALID[endpoint], files)
+    assert result.kind == "ok", f"the next valid request to {endpoint} failed: {result.message!r}"
+
+
+@pytest.mark.parametrize("case", TABLE, ids=[c.id for c in TABLE])
+def test_bad_input_gets_a_sentence_and_the_app_keeps_serving(app_client, raw, files, case: bad.Case) -> None:  # noqa: ANN001
+    _assert_answered(case, bad.run_case(app_client, raw, case.endpoint, case.args, files))
+    unusual = any(isinstance(a, (bad.BadFile, bad.Sketch)) or (isinstance(a, float) and a != a) for a in case.args)
+    if case.endpoint in FOLLOW_EVERY_UPLOAD and unusual:
+        _valid_call_succeeds(app_client, raw, case.endpoint, files)
+
+
+@pytest.mark.parametrize("endpoint", [pytest.param(e, marks=pytest.mark.slow) if e == "/lesion" else e
+                                      for e in bad.VALID])
+def test_every_endpoint_answers_a_valid_request_after_the_bad_ones(app_client, raw, files, endpoint: str) -> None:  # noqa: ANN001
+    _valid_call_succeeds(app_client, raw, endpoint, files)
+
+
+def test_the_table_covers_every_endpoint_and_every_control(app_client) -> None:  # noqa: ANN001
+    """Every callable endpoint of the app is in the table, and every one of its inputs is varied."""
+    ours = {}
+    for ep in app_client.endpoints.values():
+        if not ep.is_valid or ep.api_name in ("/load_example",) or ep.api_name.rstrip("0123456789").endswith("_"):
+            continue  # gr.Examples' loader; "/analyse_1" etc. are more triggers of the same function
+        ours[ep.api_name] = [not t.is_state for t in ep.input_component_types]
+    assert set(ours) == set(bad.VALID)
+    for endpoint, is_input in ours.items():
+        valid = bad.VALID[endpoint]
+        assert len(valid) == sum(is_input), endpoint
+        varied = {i for c in TABLE if c.endpoint == endpoint for i, (a, b) in enumerate(zip(c.args, valid)) if a != b}
+        assert varied == set(range(len(valid))), f"{endpoint}: inputs {set(range(len(valid))) - varied} never varied"
+
+
+def test_readme_documents_the_server_limits() -> None:
+    from explainer import degradation as deg
+    from explainer import images
+    from explainer.presets import MAX_CLASSES, MAX_IN_CHANNELS, MAX_SIDE
+    from explainer.ui.launch import MAX_FILE_SIZE
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    limits = readme.split("## Limits", 1)[1].split("\n## ", 1)[0]
+    assert MAX_FILE_SIZE == f"{images.MAX_UPLOAD_BYTES // 2**20}mb"
+    for text in (f"1…{MAX_SIDE}", f"1…{MAX_IN_CHANNELS}", f"1…{MAX_CLASSES:,}", "1 or 2",
+                 f"{deg.MIN_DEPTH}…110", f"{deg.MIN_DEPTH}…{deg.LIVE_MAX_DEPTH}", f"10…{deg.LIVE_MAX_STEPS} steps",
+                 f"{images.MAX_UPLOAD_BYTES // 2**20} MB", f"{images.MAX_PIXELS // 10**6} megapixels"):
+        assert text in limits, text
+
+
+# --- the live mini-run: a private generator, not callable over the API, so called directly ---------
+
+
+def _first_update(depth: object, steps: object) -> Iterator[object]:
+    from explainer.ui.degradation_tab import live_handler
+
+    return next(live_handler(depth, steps))
+
+
+@pytest.mark.parametrize("label, depth, steps", bad.LIVE_CASES, ids=[c[0] for c in bad.LIVE_CASES])
+def test_live_run_refuses_bad_settings_with_a_sentence(label: str, depth: object, steps: object) -> None:
+    with pytest.raises(gr.Error) as info:
+        _first_update(depth, steps)
+    problem = bad.message_problem(info.value.message)
+    assert problem is None, f"{problem}: {info.value.message!r}"
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_live_run_still_runs_after_bad_settings() -> None:
+    from explainer.ui.degradation_tab import live_handler
+
+    updates = list(live_handler(*bad.LIVE_VALID))
+    assert updates and "Step 10/10" in updates[-1][1]
