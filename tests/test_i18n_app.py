@@ -50,3 +50,15 @@ def test_the_pages_choice_beats_the_browser_language(app_client) -> None:  # noq
         client.close()
     assert stages["headers"][0] == "layer"
     assert not any("\u4e00" <= c <= "\u9fff" for c in summary)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("basic", "projection", 0, 128, 2, True, 56, 56), "输入通道数必须在 1 到"),   # below the widget's minimum
+    (("basic", "projection", 64, 128, 2, True, 5000, 56), "高度必须在 1 到"),      # above its maximum
+    (("basic", "projection", 64, 128, 2, True, "abc", 56), "高度必须是数字"),      # not a number at all
+])
+def test_out_of_range_numbers_are_explained_in_chinese_too(zh_client, args: tuple, words: str) -> None:  # noqa: ANN001
+    # Our handlers check every number (explainer/ui/checked.py), so Gradio's English-only bound
+    # message never reaches a Chinese page.
+    with pytest.raises(AppError, match=words):
+        zh_client.predict(*args, api_name="/block_shapes")

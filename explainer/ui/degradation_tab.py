@@ -42,7 +42,12 @@ def _sig(v: float) -> float:
     return float(f"{v:.4g}") if math.isfinite(v) else v
 
 
-def _depth(value: Any, hi: int = deg.MAX_DEPTH) -> int:
+# He et al.'s deepest CIFAR net. The widgets and the server share this limit (the logic allows a
+# little more, deg.MAX_DEPTH, for scripts); the sliders no longer check values themselves (checked.py).
+DEPTH_MAX = 110
+
+
+def _depth(value: Any, hi: int = DEPTH_MAX) -> int:
     return deg.check_depth(as_int(value, N_("Depth"), lo=deg.MIN_DEPTH, hi=hi), hi=hi)
 
 
@@ -211,7 +216,7 @@ def build() -> list[Refresh]:
     # 1. Gradient norms at initialization -----------------------------------------------------
     gr.Markdown(T(SECTIONS["grad"]))
     with gr.Row():
-        gn_depth = CheckedSlider(deg.MIN_DEPTH, 110, value=56, step=6, label=T("depth (6n+2 layers)"))
+        gn_depth = CheckedSlider(deg.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth (6n+2 layers)"))
         gn_bn = gr.Checkbox(value=False, label=T("batch norm (批量规范化)"))
         gn_init = gr.Dropdown(list(deg.INITS), value="PyTorch default", label=T("initialization (初始化)"))
         gn_zero = gr.Checkbox(value=False, label=T("zero-init last BN of each residual branch"))
@@ -255,7 +260,7 @@ def build() -> list[Refresh]:
     # 4. Shattered gradients ---------------------------------------------------------------------
     gr.Markdown(T(SECTIONS["shattered"]))
     with gr.Row():
-        sh_depth = CheckedSlider(deg.MIN_DEPTH, 110, value=56, step=6, label=T("depth"))
+        sh_depth = CheckedSlider(deg.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth"))
         sh_btn = gr.Button(T("Sweep"), variant="primary")
     sh_plot = gr.Plot(format="png", label=T("gradient along the sweep and its autocorrelation"))
     sh_expl = gr.Markdown()
@@ -264,7 +269,7 @@ def build() -> list[Refresh]:
     # 5. Gradient highway ------------------------------------------------------------------------
     gr.Markdown(T(SECTIONS["highway"]))
     with gr.Row():
-        hw_depth = CheckedSlider(deg.MIN_DEPTH, 110, value=56, step=6, label=T("depth"))
+        hw_depth = CheckedSlider(deg.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth"))
         hw_btn = gr.Button(T("Split the gradient"), variant="primary")
     hw_plot = gr.Plot(format="png", label=T("shortcut vs branch term per block"))
     hw_expl = gr.Markdown()
