@@ -77,7 +77,7 @@ def build_demo() -> gr.Blocks:
         with gr.Row(equal_height=True):
             gr.Markdown("# ResNet Explainer", elem_id="title")
             language = gr.Radio([(name, code) for code, name in LANGUAGES.items()], value="en",
-                                label="Language / 语言", elem_id="language", scale=0, min_width=220)
+                                label="Language / 语言", elem_id="language", scale=0, min_width=300)
         gr.Markdown(T(HEADER))
         with gr.Tabs():
             for label, module_name in TABS:
