@@ -5,9 +5,11 @@ comes from GRADIO_SERVER_PORT (default 7860). No public share link is created.
 """
 
 from explainer.ui.app import build_demo
-from explainer.ui.launch import launch_kwargs
+from explainer.ui.launch import atomic_image_cache_writes, configure_process, launch_kwargs
 
+atomic_image_cache_writes()  # concurrent sessions getting the same image (explainer/ui/launch.py)
 demo = build_demo()
 
 if __name__ == "__main__":
+    configure_process()  # torch threads, malloc arenas (measured: explainer/ui/launch.py)
     demo.queue(default_concurrency_limit=4).launch(**launch_kwargs())

@@ -72,9 +72,13 @@ class Refresh:
 
 
 # CPU-heavy events (training, attributions, gradient norms) share one queue group sized for a
-# 2-vCPU Space: two at a time, the rest wait in line. Cheap events (shape tables) keep Gradio's
-# default and are not stuck behind them.
-HEAVY: dict[str, Any] = {"concurrency_id": "heavy", "concurrency_limit": 2}
+# 2-vCPU Space: one at a time on both cores (2 torch threads, explainer/ui/launch.py), the rest wait
+# in line. Cheap events (shape tables) keep Gradio's default groups and are not stuck behind them.
+# Measured with scripts/load_test.py (20 users, 75 s, 2-core EPYC shared with other jobs, load ≈ 3):
+# limit 1 × 2 threads: 1.09-1.11 heavy req/s, cheap p95 2.2-2.4 s; limit 2 × 1 thread: 0.75-1.07
+# req/s, cheap p95 3.6-4.4 s; limit 2 × 2 threads (two 2-thread requests fight over 2 cores): 0.99
+# req/s, cheap p95 3.5 s; limit 1 × 1 thread: 0.75 req/s, cheap p95 4.1 s.
+HEAVY: dict[str, Any] = {"concurrency_id": "heavy", "concurrency_limit": 1}
 
 
 def _with_request(fn: Callable[..., Any], wrapper: Callable[..., Any]) -> None:
