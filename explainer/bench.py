@@ -77,10 +77,14 @@ def timed(fn: Callable[[], object], n: int) -> list[float]:
     return out
 
 
-def report(name: str, ms: list[float], target_ms: float | None) -> None:
+def p50_p95(ms: list[float]) -> tuple[float, float]:
+    """Median and 95th percentile (nearest rank) of a non-empty list of timings."""
     ms = sorted(ms)
-    p50 = statistics.median(ms)
-    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+    return statistics.median(ms), ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+
+
+def report(name: str, ms: list[float], target_ms: float | None) -> None:
+    p50, p95 = p50_p95(ms)
     verdict = "" if target_ms is None else ("ok" if p50 <= target_ms else "OVER")
     target = "-" if target_ms is None else f"{target_ms:.0f}"
     print(f"BENCH {name:<34} p50_ms={p50:9.1f} p95_ms={p95:9.1f} n={len(ms):<3} target_ms={target:>6} {verdict}",
