@@ -253,8 +253,10 @@ def build() -> list[Refresh]:
         stop_btn = gr.Button(T("Stop"), variant="stop")
     live_plot = gr.Plot(format="png", label=T("live training curves"))
     live_status = gr.Markdown()
+    # A live run holds its slot for a minute or more: it gets its own one-slot queue so the shared heavy
+    # queue (one request at a time) keeps serving everyone else's predictions meanwhile.
     live_event = live_btn.click(live_handler, inputs=[live_depth, live_steps], outputs=[live_plot, live_status],
-                                api_visibility="private", **HEAVY)
+                                api_visibility="private", concurrency_id="live", concurrency_limit=1)
     stop_btn.click(None, cancels=[live_event], api_visibility="private")
 
     # 4. Shattered gradients ---------------------------------------------------------------------
