@@ -18,13 +18,15 @@ random seed would produce (those differ in the first digits).
 Output lines have a fixed format (grep ``^LOAD``)::
 
     LOAD <endpoint> n=<..> p50_ms=<..> p95_ms=<..> fail=<..>
+    LOAD cheap (all)|heavy (all) n=<..> p50_ms=<..> p95_ms=<..> rps=<..>   (heavy = the HEAVY queue group)
     LOAD total requests=<..> ok=<..> success_pct=<..> throughput_rps=<..> seconds=<..>
     LOAD rss peak_hwm_mb=<..> max_sampled_mb=<..> start_mb=<..> end_mb=<..>
     LOAD rss_growth warm_at=<..> after=<..> mb=<..> instant_mb=<..> (target < 100)
     LOAD verdict PASS|FAIL ...
 
 ``--heavy-limit`` / ``--torch-threads`` serve the app with another queue limit for the "heavy" group or
-another intra-op thread count (experiments; the defaults run ``app.py`` unchanged).
+another intra-op thread count (experiments; the defaults run ``app.py`` unchanged); ``--endpoints``
+restricts the mix (e.g. only the shape tables), ``--url`` loads an app that is already running.
 """
 
 from __future__ import annotations
