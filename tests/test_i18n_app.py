@@ -62,3 +62,21 @@ def test_out_of_range_numbers_are_explained_in_chinese_too(zh_client, args: tupl
     # message never reaches a Chinese page.
     with pytest.raises(AppError, match=words):
         zh_client.predict(*args, api_name="/block_shapes")
+
+
+def test_english_and_chinese_users_at_the_same_time_do_not_mix(zh_client, app_client) -> None:  # noqa: ANN001
+    # The language lives in a per-call context, and caches (traces) hold no text: concurrent users
+    # in two languages each get their own, request after request.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(client: Client, i: int) -> list[str]:
+        stride = 1 + i % 2
+        table = client.predict("bottleneck", "projection", 64, 256, stride, True, 32, 32, api_name="/block_shapes")[0]
+        _, _, stages, _ = client.predict("ResNet-20", 3, 32, 32, 10, api_name="/network_shapes")
+        return [table["headers"][0], stages["headers"][0]]
+
+    jobs = [(client, i) for i in range(6) for client in (zh_client, app_client)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda job: (job[0] is zh_client, ask(*job)), jobs))
+    for is_zh, headers in answers:
+        assert headers == (["层", "层"] if is_zh else ["layer", "layer"])
