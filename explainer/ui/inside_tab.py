@@ -40,6 +40,10 @@ INTRO = N_("## Inside ResNet-18\nWhat has a trained ResNet-18 learned, and why d
 # once would see each other's activations. One lock serialises the model work of this tab; on a
 # 2-core machine a single request already uses both cores, so little is lost.
 _LOCK = threading.Lock()
+# A prediction or a feature-map grid is one forward pass (~20 ms alone): a queue of its own, so a
+# student's upload is answered while other users' attributions and gradient sweeps (seconds each)
+# wait in the shared heavy queue. One slot: the model work is serialised by _LOCK anyway.
+QUICK: dict[str, object] = {"concurrency_id": "forward_pass", "concurrency_limit": 1}
 _CACHE: dict[str, nn.Module] = {}
 
 
@@ -491,7 +495,7 @@ def build() -> list[Refresh]:
     common = [upload, sketch, source, model_radio, invert]
     analyse_io = dict(fn=analyse, inputs=[*common, layer, k, scale],
                       outputs=[preprocessed, prep_info, label, fmap_image],
-                      api_visibility="undocumented", trigger_mode="always_last", **HEAVY)
+                      api_visibility="undocumented", trigger_mode="always_last", **QUICK)
     branch_io = dict(fn=branch_figures, inputs=[*common, channel], outputs=[branch_plot, ratio_plot],
                      api_visibility="undocumented", trigger_mode="always_last", **HEAVY)
     # The prediction shows first; the slower matplotlib figures follow.
@@ -505,7 +509,7 @@ def build() -> list[Refresh]:
         **analyse_io).success(**branch_io)
     for trigger in (layer.change, scale.change, k.release):
         trigger(update_feature_maps, [*common, layer, k, scale], [fmap_image], api_visibility="undocumented",
-                trigger_mode="always_last", **HEAVY)
+                trigger_mode="always_last", **QUICK)
     attr_button.click(run_attributions, [*common, methods, target, gc_layer, opacity, sg_base],
                       [attr_plot, deletion_plot, scores_md, attr_state], api_visibility="undocumented", **HEAVY)
     opacity.release(restyle_overlays, [attr_state, opacity], [attr_plot], api_visibility="undocumented")
@@ -523,7 +527,7 @@ def build() -> list[Refresh]:
         api_map = gr.Image(label="attribution overlay", format="png")
         api_score = gr.JSON(label="deletion score")
         b1, b2, b3 = gr.Button("predict"), gr.Button("feature maps"), gr.Button("attribute")
-    b1.click(api_predict, [api_image], [api_label], api_name="predict", **HEAVY)
-    b2.click(api_feature_maps, [api_image, api_layer], [api_fmaps], api_name="feature_maps", **HEAVY)
+    b1.click(api_predict, [api_image], [api_label], api_name="predict", **QUICK)
+    b2.click(api_feature_maps, [api_image, api_layer], [api_fmaps], api_name="feature_maps", **QUICK)
     b3.click(api_attribute, [api_image, api_method], [api_map, api_score], api_name="attribute", **HEAVY)
     return [Refresh(_translated_notes, [], [limits, model_radio])]
