@@ -96,9 +96,9 @@ def build() -> list[Refresh]:
     Returns the server-rendered outputs to redraw when the page language changes.
     """
     gr.Markdown(T(INTRO))
-    # The page opens already showing the default block and network (computed once, at build time).
-    first_table, first_diagram, first_text, first_code = block_shapes("basic", "projection", 64, 128, 2, True, 56, 56)
-    net_first = network_shapes("D2L ResNet-18", 1, 224, 224, 10)
+    # The default block and network are traced when a page loads (Refresh(..., every_load=True)), not
+    # at build time: the first trace in a process imports torch._dynamo (1.5 s), which would otherwise
+    # delay the server's start; app.py warms it up right after the server is listening.
     with gr.Accordion(T("① One block"), open=True):
         with gr.Row():
             with gr.Column(scale=1, min_width=280):
@@ -116,12 +116,12 @@ def build() -> list[Refresh]:
                     width = CheckedNumber(56, label=T("Width"), step=1, minimum=1, maximum=MAX_SIDE)
                 bn = gr.Checkbox(True, label=T("Batch normalization"))
             with gr.Column(scale=2):
-                explanation = gr.Markdown(first_text, elem_id="block-explanation")
-                diagram = gr.Plot(first_diagram, format="png", label=T("The block: main path, shortcut, and the add"),
+                explanation = gr.Markdown(elem_id="block-explanation")
+                diagram = gr.Plot(format="png", label=T("The block: main path, shortcut, and the add"),
                                   show_label=False)
-        block_table = gr.Dataframe(first_table["data"], headers=HEADERS, label=T("Every layer of the block"),
+        block_table = gr.Dataframe(headers=HEADERS, label=T("Every layer of the block"),
                                    interactive=False, elem_id="block-table")
-        code = gr.Code(first_code, language="python", label=T("This block in PyTorch (copy and run it)"),
+        code = gr.Code(language="python", label=T("This block in PyTorch (copy and run it)"),
                        interactive=False)
     inputs = [block, shortcut, in_ch, out_ch, stride, bn, height, width]
     gr.on(
@@ -140,12 +140,12 @@ def build() -> list[Refresh]:
             n_cls = CheckedNumber(10, label=T("Classes"), step=1, minimum=1, maximum=MAX_CLASSES)
         with gr.Row():
             go = gr.Button(T("Show shapes"), variant="primary")
-            csv = gr.DownloadButton(T("Download CSV"), value=net_first[3])
-        summary = gr.Markdown(net_first[1], elem_id="network-summary")
-        stage_table = gr.Dataframe(net_first[2]["data"], headers=HEADERS, label=T("Stage by stage (D2L's printout)"),
+            csv = gr.DownloadButton(T("Download CSV"))
+        summary = gr.Markdown(elem_id="network-summary")
+        stage_table = gr.Dataframe(headers=HEADERS, label=T("Stage by stage (D2L's printout)"),
                                    interactive=False, elem_id="stage-table")
         with gr.Accordion(T("Every layer"), open=False):
-            net_table = gr.Dataframe(net_first[0]["data"], headers=HEADERS, label=T("Every layer"), interactive=False,
+            net_table = gr.Dataframe(headers=HEADERS, label=T("Every layer"), interactive=False,
                                      max_height=600)
     net_inputs = [preset, n_in, n_h, n_w, n_cls]
     net_outputs = [net_table, summary, stage_table, csv]
@@ -155,5 +155,10 @@ def build() -> list[Refresh]:
     preset.change(preset_defaults, inputs=preset, outputs=[n_in, n_h, n_w, n_cls],
                   api_name="preset_defaults", api_visibility="private").then(
         network_shapes, net_inputs, net_outputs, api_name="network_shapes_on_preset", api_visibility="private")
-    return [Refresh(block_shapes, inputs, [block_table, diagram, explanation, code]),
-            Refresh(network_shapes, net_inputs, net_outputs)]
+    return [Refresh(block_shapes, inputs, [block_table, diagram, explanation, code], every_load=True),
+            Refresh(network_shapes, net_inputs, net_outputs, every_load=True)]
+
+
+def warm_up() -> None:
+    """Trace the default block once: the process's first trace imports torch._dynamo (≈ 1.5 s)."""
+    block_shapes("basic", "projection", 64, 128, 2, True, 56, 56)

@@ -49,15 +49,18 @@ class Refresh:
 
     ``fn`` is a ``ui_errors`` handler computing ``outputs`` from ``inputs``; the app calls it after
     a language switch, and after page load unless the page is in English (the build-time values
-    already are).
+    already are) -- or on every page load when ``every_load`` is set.
     """
 
     fn: Callable[..., Any]
     inputs: Sequence[Any]
     outputs: Sequence[Any]
+    every_load: bool = False  # also compute on every page load (outputs left empty at build time)
 
     @property
     def on_load(self) -> Callable[..., Any]:
+        if self.every_load:
+            return self.fn
         fn, n = self.fn, len(self.outputs)
 
         @functools.wraps(fn)
