@@ -21,6 +21,7 @@ which a plain net has no use for) is missing.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass, field
@@ -874,13 +875,9 @@ class LiveState:
     seconds: float = 0.0
 
 
-def live_data() -> tuple[Tensor, Tensor, str]:
-    """Images uint8 (N, 28, 28), labels (N,) and a note for the live run.
-
-    The training split if it is installed locally (never downloaded at app run time), else the
-    bundled 2000-image *test* sample -- said so in the note, since training on test images is only
-    acceptable for a demonstration of optimization speed.
-    """
+@functools.lru_cache(maxsize=1)
+def _live_source() -> tuple[Tensor, Tensor, str | None]:
+    """Images, labels and the training split's directory (None: the bundled test sample), read once."""
     from explainer.data import find_data_dir, load_split
 
     try:
@@ -890,15 +887,29 @@ def live_data() -> tuple[Tensor, Tensor, str]:
     if directory is not None:
         try:
             split = load_split("train")
-            return split.images, split.labels, tr("Fashion-MNIST training split ({n} images, {directory})",
-                                                  n=len(split), directory=directory)
+            return split.images, split.labels, str(directory)
         except ValueError:
             pass
     sample = load_sample()
-    return sample.images, sample.labels, tr(
+    return sample.images, sample.labels, None
+
+
+def live_data() -> tuple[Tensor, Tensor, str]:
+    """Images uint8 (N, 28, 28), labels (N,) and a note for the live run (in the current language).
+
+    The training split if it is installed locally (never downloaded at app run time), else the
+    bundled 2000-image *test* sample -- said so in the note, since training on test images is only
+    acceptable for a demonstration of optimization speed. The data are read once; the note is
+    written per call, so it follows each request's language.
+    """
+    images, labels, directory = _live_source()
+    if directory is not None:
+        return images, labels, tr("Fashion-MNIST training split ({n} images, {directory})",
+                                  n=len(labels), directory=directory)
+    return images, labels, tr(
         "the {n} bundled Fashion-MNIST test images (the training split is not installed here; "
         "fine for watching optimization, not for measuring generalization)",
-        n=len(sample),
+        n=len(labels),
     )
 
 

@@ -15,7 +15,7 @@ from explainer.presets import MAX_CLASSES, MAX_IN_CHANNELS, MAX_SIDE, PRESETS
 from explainer.trace import TraceResult
 from explainer.i18n import N_, tr
 from explainer.ui.checked import CheckedNumber
-from explainer.ui.common import Refresh, T, as_int, ui_errors
+from explainer.ui.common import Refresh, T, as_int, table, ui_errors
 
 HEADERS = list(TraceResult.COLUMNS)
 N_("layer"), N_("operation"), N_("output shape"), N_("params"), N_("MACs"), N_("receptive field")
@@ -32,11 +32,6 @@ HELP = {
     "stride": N_("2 halves height and width (⌈H/2⌉); 1 keeps them."),
     "out": N_("Channels the block outputs. A bottleneck's inner width is a quarter of this (expansion 4)."),
 }
-
-
-def _table(rows: list[list[Any]]) -> dict[str, Any]:
-    """A Dataframe value with the column names in the request's language."""
-    return {"headers": [tr(h) for h in HEADERS], "data": rows}
 
 
 def _ints(**values: Any) -> dict[str, int]:
@@ -56,7 +51,7 @@ def block_shapes(block: str, shortcut: str, in_channels: float, out_channels: fl
                            bool(batch_norm), v["height"], v["width"])
     # Plain rows, not a gr.Dataframe: creating a component here would also render it when this
     # runs at build time (the tab opens with the default block already traced).
-    return _table(rows_for_table(report)), report.diagram, report.explanation, report.code
+    return table(HEADERS, rows_for_table(report)), report.diagram, report.explanation, report.code
 
 
 def _csv_file(name: str, trace: TraceResult) -> str:
@@ -77,7 +72,8 @@ def network_shapes(preset: str, in_channels: float, height: float, width: float,
     v = _ints(in_channels=in_channels, height=height, width=width, num_classes=num_classes)
     trace = trace_preset(preset, v["in_channels"], v["height"], v["width"], v["num_classes"])
     summary = network_summary(preset, trace)
-    return _table(trace.table()), summary, _table(trace.table(collapsed=True)), _csv_file(preset, trace)
+    return (table(HEADERS, trace.table()), summary, table(HEADERS, trace.table(collapsed=True)),
+            _csv_file(preset, trace))
 
 
 @ui_errors

@@ -43,6 +43,11 @@ def request_language(request: gr.Request | None) -> str:
     return pick_language(cookies.get(COOKIE), headers.get("accept-language"))
 
 
+def table(headers: Sequence[str], rows: list[list[Any]]) -> dict[str, Any]:
+    """A Dataframe value whose column names (message ids) are in the request's language."""
+    return {"headers": [tr(h) for h in headers], "data": rows}
+
+
 @dataclass(frozen=True)
 class Refresh:
     """Outputs a tab renders on the server that must be redrawn when the language changes.

@@ -10,7 +10,6 @@ listed arguments.
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any, Iterator
 
@@ -19,9 +18,9 @@ import gradio as gr
 from explainer import degradation as deg
 from explainer.experiments.degradation import RESULTS_PATH, load_degradation_results, summarize
 from explainer.lesion import explain_lesion, lesion_study, plot_lesion
-from explainer.i18n import LANGUAGES, N_, current_language, tr
+from explainer.i18n import N_, tr
 from explainer.ui.checked import CheckedSlider
-from explainer.ui.common import HEAVY, Refresh, T, as_int, ui_errors, ui_errors_gen
+from explainer.ui.common import HEAVY, Refresh, T, as_int, table, ui_errors, ui_errors_gen
 
 GRAD_HEADERS = [N_("layer"), N_("plain"), N_("residual")]
 BLOCK_HEADERS = [N_("block output"), N_("plain ‖∂L/∂h‖"), N_("residual ‖∂L/∂h‖")]
@@ -30,11 +29,6 @@ HIGHWAY_HEADERS = [N_("block"), N_("shortcut"), N_("‖shortcut term‖"), N_("�
 LESION_HEADERS = [N_("model"), N_("deleted block"), N_("kind"), N_("accuracy %"), N_("drop (points)")]
 SUMMARY_HEADERS = [N_("net"), N_("final train error % (eval, whole subset)"), N_("last-epoch running train error %"),
                    N_("final test error %"), N_("wall time s")]
-
-
-def _table(headers: list[str], rows: list[list[Any]]) -> dict[str, Any]:
-    """A Dataframe value with the column names in the request's language."""
-    return {"headers": [tr(h) for h in headers], "data": rows}
 
 
 def _sig(v: float) -> float:
@@ -59,8 +53,8 @@ def grad_norms_handler(depth: Any, batch_norm: bool, init: str, zero_init: bool 
     """/grad_norms: (Figure, table rows [layer, plain, residual], the result for the explanation)."""
     res = deg.grad_norms(_depth(depth), batch_norm=bool(batch_norm), init=deg.check_init(init),
                          zero_init_residual=bool(zero_init))
-    table = [[name, _sig(p), _sig(r)] for name, p, r in res.table()]
-    return deg.plot_grad_norms(res), _table(GRAD_HEADERS, table), res
+    rows = [[name, _sig(p), _sig(r)] for name, p, r in res.table()]
+    return deg.plot_grad_norms(res), table(GRAD_HEADERS, rows), res
 
 
 @ui_errors
@@ -70,7 +64,7 @@ def grad_norms_details(res: deg.GradNormResult | None) -> tuple[str, list[list[A
         return "", []
     rows = [[name, _sig(p), _sig(r)] for name, p, r in res.block_table()]
     measured = tr("_Measured in {seconds:.2f} s on this server._", seconds=res.seconds)
-    return deg.explain_grad_norms(res) + "\n\n" + measured, _table(BLOCK_HEADERS, rows)
+    return deg.explain_grad_norms(res) + "\n\n" + measured, table(BLOCK_HEADERS, rows)
 
 
 @ui_errors
@@ -85,20 +79,14 @@ def highway_handler(depth: Any) -> tuple[Any, list[list[Any]], str]:
     """/highway: (Figure, per-block table, explanation)."""
     res = deg.gradient_highway(_depth(depth))
     rows = [[b, s, _sig(i), _sig(br), _sig(t), share] for b, s, i, br, t, share in res.table()]
-    return deg.plot_highway(res), _table(HIGHWAY_HEADERS, rows), deg.explain_highway(res)
+    return deg.plot_highway(res), table(HIGHWAY_HEADERS, rows), deg.explain_highway(res)
 
 
 @ui_errors
 def lesion_handler() -> tuple[Any, list[list[Any]], str]:
     """/lesion: (Figure, table, explanation)."""
     res = lesion_study()
-    return plot_lesion(res), _table(LESION_HEADERS, res.table()), explain_lesion(res)
-
-
-@functools.lru_cache(maxsize=len(LANGUAGES))
-def _live_data(lang: str) -> tuple[Any, Any, str]:
-    # Keyed by language: the note is a translated sentence (the data are loaded once per language).
-    return deg.live_data()
+    return plot_lesion(res), table(LESION_HEADERS, res.table()), explain_lesion(res)
 
 
 @ui_errors_gen
@@ -106,7 +94,7 @@ def live_handler(depth: Any, steps: Any, progress: gr.Progress = gr.Progress()) 
     """Train plain and residual side by side; yields (Figure, status) every 10 steps."""
     d = _depth(depth, hi=deg.LIVE_MAX_DEPTH)
     n = as_int(steps, N_("Steps"), lo=10, hi=deg.LIVE_MAX_STEPS)
-    images, labels, note = _live_data(current_language())
+    images, labels, note = deg.live_data()
     progress(0.0, desc=tr("building the nets"))
     for state in deg.live_run(d, n, images=images, labels=labels, every=10):
         progress(state.step / n, desc=tr("step {step}/{steps}", step=state.step, steps=n))
@@ -159,7 +147,7 @@ def _shipped_curves() -> tuple[Any, str, list[list[Any]]]:
 def shipped_curves_handler() -> tuple[Any, str, dict[str, Any]]:
     """The shipped curves in the request's language: (Figure, recipe and verdict, summary table)."""
     fig, text, rows = _shipped_curves()
-    return fig, text, _table(SUMMARY_HEADERS, rows)
+    return fig, text, table(SUMMARY_HEADERS, rows)
 
 
 # ----------------------------------------------------------------------------- layout
@@ -204,6 +192,15 @@ SECTIONS = {
 def _dataframe(headers: list[str], datatype: list[str], label: str | None = None, **kwargs: Any) -> gr.Dataframe:
     return gr.Dataframe(headers=headers, datatype=datatype, interactive=False, max_height=360,
                         label=T(label) if label else None, **kwargs)
+
+
+def _depth_section(section: str, button: str, plot_label: str) -> tuple[Any, gr.Button, gr.Plot, gr.Markdown]:
+    """Heading, a depth slider with its button, the plot and the explanation of one measurement."""
+    gr.Markdown(T(SECTIONS[section]))
+    with gr.Row():
+        depth = CheckedSlider(deg.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth"))
+        btn = gr.Button(T(button), variant="primary")
+    return depth, btn, gr.Plot(format="png", label=T(plot_label)), gr.Markdown()
 
 
 def build() -> list[Refresh]:
@@ -260,21 +257,13 @@ def build() -> list[Refresh]:
     stop_btn.click(None, cancels=[live_event], api_visibility="private")
 
     # 4. Shattered gradients ---------------------------------------------------------------------
-    gr.Markdown(T(SECTIONS["shattered"]))
-    with gr.Row():
-        sh_depth = CheckedSlider(deg.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth"))
-        sh_btn = gr.Button(T("Sweep"), variant="primary")
-    sh_plot = gr.Plot(format="png", label=T("gradient along the sweep and its autocorrelation"))
-    sh_expl = gr.Markdown()
+    sh_depth, sh_btn, sh_plot, sh_expl = _depth_section("shattered", N_("Sweep"),
+                                                        N_("gradient along the sweep and its autocorrelation"))
     sh_btn.click(shattered_handler, inputs=sh_depth, outputs=[sh_plot, sh_expl], api_name="shattered", **HEAVY)
 
     # 5. Gradient highway ------------------------------------------------------------------------
-    gr.Markdown(T(SECTIONS["highway"]))
-    with gr.Row():
-        hw_depth = CheckedSlider(deg.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth"))
-        hw_btn = gr.Button(T("Split the gradient"), variant="primary")
-    hw_plot = gr.Plot(format="png", label=T("shortcut vs branch term per block"))
-    hw_expl = gr.Markdown()
+    hw_depth, hw_btn, hw_plot, hw_expl = _depth_section("highway", N_("Split the gradient"),
+                                                        N_("shortcut vs branch term per block"))
     hw_table = _dataframe(HIGHWAY_HEADERS, ["str", "str", "number", "number", "number", "number"])
     hw_btn.click(highway_handler, inputs=hw_depth, outputs=[hw_plot, hw_table, hw_expl], api_name="highway", **HEAVY)
 
