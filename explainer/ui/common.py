@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import logging
@@ -117,10 +118,22 @@ def _split_request(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[list[
     return rest, kwargs, request_language(request)
 
 
-def _bug_message(fn: Callable[..., Any], err: Exception) -> str:
-    log.exception("unexpected error in %s", fn.__name__)
-    return tr("Something went wrong on the server ({error}); the app keeps running — please try other settings.",
-              error=type(err).__name__)
+@contextlib.contextmanager
+def _boundary(fn: Callable[..., Any], lang: str) -> Iterator[None]:
+    """Run a piece of a handler in ``lang``; its exceptions leave as ``gr.Error`` sentences."""
+    with use_language(lang):
+        try:
+            yield
+        except gr.Error:
+            raise
+        except (ValueError, TypeError) as err:
+            raise gr.Error(str(err)) from err
+        except MemoryError as err:
+            raise gr.Error(tr("That request needs more memory than this server has; try smaller sizes.")) from err
+        except Exception as err:  # noqa: BLE001 -- the UI boundary: nothing may crash the app
+            log.exception("unexpected error in %s", fn.__name__)
+            raise gr.Error(tr("Something went wrong on the server ({error}); the app keeps running — please try "
+                              "other settings.", error=type(err).__name__)) from err
 
 
 def ui_errors(fn: F) -> F:
@@ -134,17 +147,8 @@ def ui_errors(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         args_, kwargs_, lang = _split_request(args, kwargs)
-        with use_language(lang):
-            try:
-                return fn(*args_, **kwargs_)
-            except gr.Error:
-                raise
-            except (ValueError, TypeError) as err:
-                raise gr.Error(str(err)) from err
-            except MemoryError as err:
-                raise gr.Error(tr("That request needs more memory than this server has; try smaller sizes.")) from err
-            except Exception as err:  # noqa: BLE001 -- the UI boundary: nothing may crash the app
-                raise gr.Error(_bug_message(fn, err)) from err
+        with _boundary(fn, lang):
+            return fn(*args_, **kwargs_)
 
     _with_request(fn, wrapper)
     return wrapper  # type: ignore[return-value]
@@ -156,24 +160,18 @@ def ui_errors_gen(fn: F) -> F:
     Gradio may advance the generator from different worker threads, so the language is set
     around every step rather than once.
     """
+    done = object()
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
         args_, kwargs_, lang = _split_request(args, kwargs)
-        with use_language(lang):
+        with _boundary(fn, lang):
             gen = fn(*args_, **kwargs_)
         while True:
-            with use_language(lang):
-                try:
-                    item = next(gen)
-                except StopIteration:
-                    return
-                except gr.Error:
-                    raise
-                except (ValueError, TypeError) as err:
-                    raise gr.Error(str(err)) from err
-                except Exception as err:  # noqa: BLE001
-                    raise gr.Error(_bug_message(fn, err)) from err
+            with _boundary(fn, lang):
+                item = next(gen, done)
+            if item is done:
+                return
             yield item
 
     _with_request(fn, wrapper)
