@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from explainer import badinput as bad  # noqa: E402
-from explainer.bench import cold_start  # noqa: E402
+from benchmarks.endpoints import cold_start  # noqa: E402
+from tests.support import bad_inputs as bad  # noqa: E402
 
 TARGET_S = 1.0
 

@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from explainer.bench import cold_start, p50_p95  # noqa: E402
+from benchmarks.endpoints import cold_start, p50_p95  # noqa: E402
 
 REL_TOL = 1e-6
 ABS_TOL = 1e-12
@@ -91,7 +91,7 @@ class Case:
 def cases() -> list[Case]:
     """Every public endpoint with a few inputs each; weights (per endpoint, split among its inputs) keep
     the cheap shape tables frequent and the several-second lesion study rare."""
-    from explainer.attributions import METHODS
+    from explainer.inside.attribution_methods import METHODS
 
     per_endpoint: dict[str, tuple[float, list[Case]]] = {
         "/block_shapes": (35, [Case("/block_shapes", ("basic", "projection", 64, 128, 2, True, 56, 56)),

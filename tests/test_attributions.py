@@ -8,12 +8,12 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from explainer import attributions as A
-from explainer.checkpoint import DEFAULT_WEIGHTS, load_model
-from explainer.data import CLASS_NAMES, to_model_input
-from explainer.images import prepare_fashion
-from explainer.samples import example_paths, load_sample
-from tests.test_inside import tiny_model
+from explainer.inside import attribution_methods as A
+from explainer.inside.images import prepare_fashion
+from explainer.training.checkpoint import DEFAULT_WEIGHTS, load_model
+from explainer.training.fashion_mnist import CLASS_NAMES, to_model_input
+from explainer.training.samples import example_paths, load_sample
+from tests.support.factories import tiny_model
 
 SHIPPED = pytest.mark.skipif(not DEFAULT_WEIGHTS.is_file(), reason=f"shipped checkpoint {DEFAULT_WEIGHTS.name} not trained yet")
 FAST = A.AttributionSettings(ig_steps=16, ig_internal_batch=16, smoothgrad_samples=4, smoothgrad_ig_steps=4)

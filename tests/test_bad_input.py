@@ -17,7 +17,7 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
-from explainer import badinput as bad
+from tests.support import bad_inputs as bad
 
 # Gradio opens an upload's header before our handler refuses a 49-megapixel image; Pillow warns there.
 pytestmark = pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
@@ -84,16 +84,16 @@ def test_the_table_covers_every_endpoint_and_every_control(app_client) -> None: 
 
 
 def test_readme_documents_the_server_limits() -> None:
-    from explainer import degradation as deg
-    from explainer import images
-    from explainer.presets import MAX_CLASSES, MAX_IN_CHANNELS, MAX_SIDE
+    from explainer.degradation import live_run, nets
+    from explainer.inside import images
+    from explainer.models.presets import MAX_CLASSES, MAX_IN_CHANNELS, MAX_SIDE
     from explainer.ui.launch import MAX_FILE_SIZE
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     limits = readme.split("## Limits", 1)[1].split("\n## ", 1)[0]
     assert MAX_FILE_SIZE == f"{images.MAX_UPLOAD_BYTES // 2**20}mb"
     for text in (f"1…{MAX_SIDE}", f"1…{MAX_IN_CHANNELS}", f"1…{MAX_CLASSES:,}", "1 or 2",
-                 f"{deg.MIN_DEPTH}…110", f"{deg.MIN_DEPTH}…{deg.LIVE_MAX_DEPTH}", f"10…{deg.LIVE_MAX_STEPS} steps",
+                 f"{nets.MIN_DEPTH}…110", f"{nets.MIN_DEPTH}…{live_run.LIVE_MAX_DEPTH}", f"10…{live_run.LIVE_MAX_STEPS} steps",
                  f"{images.MAX_UPLOAD_BYTES // 2**20} MB", f"{images.MAX_PIXELS // 10**6} megapixels"):
         assert text in limits, text
 

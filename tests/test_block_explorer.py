@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from explainer.block_explorer import explore_block, rows_for_table
-from explainer.blocks import make_block
+from explainer.models.blocks import make_block
+from explainer.shapes.block_report import explore_block, rows_for_table
 
 
 @pytest.mark.parametrize("block, shortcut, cin, cout, stride, bn", [

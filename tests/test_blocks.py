@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import fx, nn
 
-from explainer.blocks import BasicBlock, Bottleneck, ShortcutMismatchError, block_parts, make_block, zero_init_last_bn
+from explainer.models.blocks import (
+    BasicBlock,
+    Bottleneck,
+    ShortcutMismatchError,
+    block_parts,
+    make_block,
+    zero_init_last_bn,
+)
 
 
 @settings(deadline=None, max_examples=25)

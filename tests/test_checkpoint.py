@@ -8,10 +8,18 @@ from pathlib import Path
 import pytest
 import torch
 
-from explainer.checkpoint import DEFAULT_CARD, DEFAULT_WEIGHTS, CheckpointError, load_card, load_model, load_weights_into, save_weights
-from explainer.resnet import build_resnet, cifar_spec, d2l_resnet18_spec
-from explainer.samples import load_sample
-from explainer.train import evaluate
+from explainer.models.resnet import build_resnet, cifar_spec, d2l_resnet18_spec
+from explainer.training.checkpoint import (
+    DEFAULT_CARD,
+    DEFAULT_WEIGHTS,
+    CheckpointError,
+    load_card,
+    load_model,
+    load_weights_into,
+    save_weights,
+)
+from explainer.training.samples import load_sample
+from explainer.training.trainer import evaluate
 
 
 def test_round_trip_fp32_and_fp16(tmp_path: Path) -> None:

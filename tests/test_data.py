@@ -9,15 +9,17 @@ import numpy as np
 import pytest
 import torch
 
-from explainer.data import CLASS_NAMES, DatasetError, find_data_dir, load_split, read_idx, read_split_files, to_model_input, write_idx
-
-
-def write_tiny(directory: Path, n_train: int = 12, n_test: int = 6, gz: bool = True) -> None:
-    rng = np.random.default_rng(0)
-    suffix = ".gz" if gz else ""
-    for split, n in (("train", n_train), ("t10k", n_test)):
-        write_idx(directory / f"{split}-images-idx3-ubyte{suffix}", rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
-        write_idx(directory / f"{split}-labels-idx1-ubyte{suffix}", (np.arange(n) % 10).astype(np.uint8))
+from explainer.training.fashion_mnist import (
+    CLASS_NAMES,
+    DatasetError,
+    find_data_dir,
+    load_split,
+    read_idx,
+    read_split_files,
+    to_model_input,
+    write_idx,
+)
+from tests.support.factories import write_tiny
 
 
 @pytest.mark.parametrize("gz", [True, False])

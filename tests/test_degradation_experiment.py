@@ -1,4 +1,4 @@
-"""Tests of explainer.experiments.degradation: tiny training runs and the JSON loader."""
+"""Tests of explainer.training.fig6_experiment: tiny training runs and the JSON loader."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from explainer.data import FILES, Split, write_idx
-from explainer.experiments import degradation as exp
+from explainer.training import fig6_experiment as exp
+from explainer.training.fashion_mnist import FILES, Split, write_idx
 
 
 def _split(n: int, seed: int) -> Split:
@@ -71,7 +71,7 @@ def _mutate(path: str, value: object) -> dict:
 def test_loader_rejects_malformed_files(tmp_path: Path, data: object, message: str) -> None:
     with pytest.raises(ValueError, match=message) as info:
         exp.load_degradation_results(_write(tmp_path, data))
-    assert "python -m explainer.experiments.degradation" in str(info.value)  # says how to fix it
+    assert "python -m explainer.training.fig6_experiment" in str(info.value)  # says how to fix it
 
 
 def test_loader_rejects_missing_and_non_json(tmp_path: Path) -> None:

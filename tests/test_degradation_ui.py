@@ -10,8 +10,8 @@ import gradio as gr  # noqa: E402
 import pytest  # noqa: E402
 from gradio_client import Client  # noqa: E402
 
-from explainer.checkpoint import DEFAULT_WEIGHTS  # noqa: E402
-from explainer.experiments.degradation import PLAIN20_WEIGHTS  # noqa: E402
+from explainer.training.checkpoint import DEFAULT_WEIGHTS  # noqa: E402
+from explainer.training.fig6_experiment import PLAIN20_WEIGHTS  # noqa: E402
 from explainer.ui import degradation_tab  # noqa: E402
 
 

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 import torch
 
-from explainer import attributions as A
-from explainer import images, imagenet, inside
-from explainer.data import CLASS_NAMES, class_label
 from explainer.i18n import CHINESE, has_cjk_font, tr, use_language
+from explainer.inside import attribution_methods as A
+from explainer.inside import features, imagenet, images
 from explainer.locales.zh_CN import MESSAGES
-from tests.test_inside import tiny_model
+from explainer.training.fashion_mnist import CLASS_NAMES, class_label
+from tests.support.factories import tiny_model
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -111,10 +111,10 @@ def test_attribution_and_deletion_figures_in_chinese() -> None:
 
 def test_branch_figure_and_user_errors_of_inside_in_chinese() -> None:
     model, x = tiny_model(), torch.randn(1, 1, 32, 32, generator=torch.Generator().manual_seed(2))
-    comps = inside.compare_blocks(model, x)
+    comps = features.compare_blocks(model, x)
     with use_language(CHINESE):
-        fig = inside.branch_shortcut_figure(comps, channel=3)
-        err = _error(inside.feature_maps, model, x, ["layer9"])
+        fig = features.branch_shortcut_figure(comps, channel=3)
+        err = _error(features.feature_maps, model, x, ["layer9"])
         label = A.gradcam_layer_label("layer2.0: sum (before ReLU)")
     assert fig.texts[0].get_text().startswith("每个残差块把分支 F(x) 加到快捷连接上（通道 3）")
     assert [ax.get_title() for ax in fig.axes[:4]] == ["分支 F(x)", "快捷连接 x（恒等映射）", "和 F(x)+x", "输出 = ReLU(和)"]
@@ -125,9 +125,9 @@ def test_branch_figure_and_user_errors_of_inside_in_chinese() -> None:
 @pytest.mark.skipif(not has_cjk_font(), reason="no CJK font installed (Debian: fonts-wqy-microhei)")
 def test_feature_grid_image_draws_chinese_labels() -> None:
     fmap = torch.randn(8, 6, 6, generator=torch.Generator().manual_seed(3))
-    english = inside.feature_grid_image(fmap, "layer1.0: branch F(x)", k=8, tile=32)
+    english = features.feature_grid_image(fmap, "layer1.0: branch F(x)", k=8, tile=32)
     with use_language(CHINESE):
-        chinese = inside.feature_grid_image(fmap, "layer1.0: branch F(x)", k=8, tile=32)
+        chinese = features.feature_grid_image(fmap, "layer1.0: branch F(x)", k=8, tile=32)
     assert chinese.shape == english.shape
     assert not np.array_equal(chinese[:24], english[:24])  # the heading is drawn differently …
     head = 24 + 16  # … while the tiles themselves are the same pixels

@@ -22,7 +22,7 @@ def numbers(text: str) -> list[str]:
 
 
 def test_block_explanation_in_chinese_uses_d2l_terms_and_the_same_numbers() -> None:
-    from explainer.block_explorer import explore_block
+    from explainer.shapes.block_report import explore_block
 
     args = ("bottleneck", "projection", 64, 256, 2, True, 56, 56)
     english = explore_block(*args).explanation
@@ -37,7 +37,7 @@ def test_block_explanation_in_chinese_uses_d2l_terms_and_the_same_numbers() -> N
 
 
 def test_shortcut_mismatch_error_in_chinese() -> None:
-    from explainer.blocks import ShortcutMismatchError, check_block_args
+    from explainer.models.blocks import ShortcutMismatchError, check_block_args
 
     with use_language(CHINESE), pytest.raises(ShortcutMismatchError) as err:
         check_block_args("basic", 64, 128, 2, "identity")
@@ -50,7 +50,7 @@ def test_shortcut_mismatch_error_in_chinese() -> None:
 
 
 def test_depth_error_in_chinese_names_the_nearest_depths() -> None:
-    from explainer.degradation import check_depth
+    from explainer.degradation.nets import check_depth
 
     with use_language(CHINESE), pytest.raises(ValueError) as err:
         check_depth(21)
@@ -59,7 +59,7 @@ def test_depth_error_in_chinese_names_the_nearest_depths() -> None:
 
 
 def test_cached_trace_does_not_keep_the_language_of_the_first_request() -> None:
-    from explainer.network_explorer import network_summary, trace_preset
+    from explainer.shapes.network_report import network_summary, trace_preset
 
     trace_preset.cache_clear()
     with use_language(CHINESE):
@@ -80,7 +80,7 @@ def test_cached_trace_does_not_keep_the_language_of_the_first_request() -> None:
 
 
 def test_lesion_table_and_summary_translate_the_cached_english_kinds() -> None:
-    from explainer.lesion import LesionResult, LesionRow, explain_lesion
+    from explainer.degradation.lesion import LesionResult, LesionRow, explain_lesion
 
     res = LesionResult(
         rows=[LesionRow("ResNet-20", "layer1.0", "identity shortcut", 0.85, 0.891),
@@ -98,7 +98,8 @@ def test_lesion_table_and_summary_translate_the_cached_english_kinds() -> None:
 
 
 def test_degradation_plots_have_chinese_titles_and_labels() -> None:
-    from explainer.degradation import LiveState, plot_live, plot_training_curves
+    from explainer.degradation.curves import plot_training_curves
+    from explainer.degradation.live_run import LiveState, plot_live
 
     state = LiveState(depth=20, step=3, total_steps=10, plain_loss=[2.3, 2.2, 2.1], plain_error=[0.9, 0.8, 0.7],
                       residual_loss=[2.3, 2.0, 1.8], residual_error=[0.9, 0.7, 0.6], seconds=4.0)

@@ -7,10 +7,9 @@ import pytest
 import torch
 from PIL import Image
 
-from explainer import imagenet
-from explainer.resnet import build_resnet, torchvision_spec
-from explainer.samples import example_paths
-
+from explainer.inside import imagenet
+from explainer.models.resnet import build_resnet, torchvision_spec
+from explainer.training.samples import example_paths
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import io
-import struct
 import time
 import tracemalloc
-import zlib
 
 import numpy as np
 import pytest
 import torch
 from PIL import Image
 
-from explainer import images
-from explainer.data import INPUT_SIZE, denormalize, to_model_input
-from explainer.samples import example_paths
-
+from explainer.inside import images
+from explainer.training.fashion_mnist import INPUT_SIZE, denormalize, to_model_input
+from explainer.training.samples import example_paths
+from tests.support.factories import png_header_only
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -27,14 +25,6 @@ def encode(im: Image.Image, fmt: str = "PNG", **kw) -> bytes:
     return buf.getvalue()
 
 
-def png_header_only(width: int, height: int) -> bytes:
-    """A valid PNG signature + IHDR claiming width×height, with almost no pixel data (a "bomb")."""
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grayscale
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
 
 
 def shirt(size: tuple[int, int] = (40, 60), fg: int = 220, bg: int = 0) -> np.ndarray:

@@ -10,12 +10,13 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from explainer import inside
-from explainer.checkpoint import DEFAULT_WEIGHTS, load_model
-from explainer.data import CLASS_NAMES
-from explainer.images import prepare_fashion
-from explainer.resnet import ResNetSpec, StageSpec, build_resnet, d2l_resnet18_spec
-from explainer.samples import example_paths
+from explainer.inside import features
+from explainer.inside.images import prepare_fashion
+from explainer.models.resnet import build_resnet, d2l_resnet18_spec
+from explainer.training.checkpoint import DEFAULT_WEIGHTS, load_model
+from explainer.training.fashion_mnist import CLASS_NAMES
+from explainer.training.samples import example_paths
+from tests.support.factories import tiny_model
 
 SHIPPED = pytest.mark.skipif(not DEFAULT_WEIGHTS.is_file(), reason=f"shipped checkpoint {DEFAULT_WEIGHTS.name} not trained yet")
 
@@ -23,19 +24,6 @@ SHIPPED = pytest.mark.skipif(not DEFAULT_WEIGHTS.is_file(), reason=f"shipped che
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
-def tiny_model(seed: int = 0) -> nn.Module:
-    """A 2-stage, 1-block-per-stage ResNet (identity block in layer1, projection in layer2) at 32×32."""
-    torch.manual_seed(seed)
-    spec = ResNetSpec("basic", (StageSpec(8, 1, 1), StageSpec(16, 1, 2)), stem="cifar", stem_width=8,
-                      in_channels=1, num_classes=10)
-    model = build_resnet(spec).eval()
-    # Non-trivial BN statistics so that eval-mode BN is not the identity.
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.running_mean.uniform_(-0.2, 0.2)
-            m.running_var.uniform_(0.5, 2.0)
-            m.bias.data.uniform_(-0.2, 0.2)
-    return model
 
 
 @pytest.fixture(scope="module")
@@ -53,32 +41,32 @@ def no_hooks_left(model: nn.Module) -> bool:
 
 
 def test_predict_and_top_classes(model, x):
-    probs = inside.predict(model, x)
+    probs = features.predict(model, x)
     assert probs.shape == (10,) and torch.all(probs >= 0)
     assert float(probs.sum()) == pytest.approx(1.0, abs=1e-5)
-    top = inside.top_classes(probs)
+    top = features.top_classes(probs)
     assert set(top) == set(CLASS_NAMES) and len(top) == 10
     values = list(top.values())
     assert values == sorted(values, reverse=True)
-    assert list(inside.top_classes(probs, k=3)) == list(top)[:3]
+    assert list(features.top_classes(probs, k=3)) == list(top)[:3]
     with pytest.raises(ValueError):
-        inside.predict(model, torch.zeros(2, 1, 32, 32))
+        features.predict(model, torch.zeros(2, 1, 32, 32))
     with pytest.raises(ValueError, match="channel"):
-        inside.predict(model, torch.zeros(1, 3, 32, 32))
+        features.predict(model, torch.zeros(1, 3, 32, 32))
 
 
 def test_predict_and_capture_is_one_forward(model, x):
     calls = []
     handle = model.register_forward_hook(lambda *a: calls.append(1))
-    probs, maps = inside.predict_and_capture(model, x, ["stem", "layer2"])
+    probs, maps = features.predict_and_capture(model, x, ["stem", "layer2"])
     handle.remove()
     assert len(calls) == 1
-    torch.testing.assert_close(probs, inside.predict(model, x))
+    torch.testing.assert_close(probs, features.predict(model, x))
     assert set(maps) == {"stem", "layer2"}
 
 
 def test_feature_map_names_d2l():
-    names = inside.feature_map_names(build_resnet(d2l_resnet18_spec()))
+    names = features.feature_map_names(build_resnet(d2l_resnet18_spec()))
     assert names[:3] == ["stem", "layer1", "layer1.0"]
     for block in ("layer1.0", "layer2.0", "layer4.1"):
         for part in ("branch F(x)", "shortcut", "sum (before ReLU)"):
@@ -89,17 +77,17 @@ def test_feature_map_names_d2l():
 def test_d2l_stage_shapes_at_96():
     """D2L's printed shapes at 1×96×96: 64×24×24 → 64×24×24 → 128×12×12 → 256×6×6 → 512×3×3."""
     m = build_resnet(d2l_resnet18_spec()).eval()
-    maps = inside.feature_maps(m, torch.randn(1, 1, 96, 96), ["stem", "layer1", "layer2", "layer3", "layer4"])
+    maps = features.feature_maps(m, torch.randn(1, 1, 96, 96), ["stem", "layer1", "layer2", "layer3", "layer4"])
     assert [tuple(v.shape) for v in maps.values()] == [(64, 24, 24), (64, 24, 24), (128, 12, 12), (256, 6, 6), (512, 3, 3)]
     assert no_hooks_left(m)
 
 
 def test_branch_plus_shortcut_is_the_sum(model, x):
-    comps = inside.compare_blocks(model, x)
+    comps = features.compare_blocks(model, x)
     assert [c.name for c in comps] == ["layer1.0", "layer2.0"]
     assert [c.projection for c in comps] == [False, True]
-    names = inside.feature_map_names(model)
-    maps = inside.feature_maps(model, x, names)
+    names = features.feature_map_names(model)
+    maps = features.feature_maps(model, x, names)
     for c in comps:
         torch.testing.assert_close(c.branch + c.shortcut, c.sum)
         torch.testing.assert_close(maps[c.name], torch.relu(c.sum))  # block output = ReLU(sum)
@@ -115,32 +103,32 @@ def test_branch_plus_shortcut_is_the_sum(model, x):
 
 def test_unknown_layer_and_hooks_removed_on_error(model, x):
     with pytest.raises(ValueError, match="Unknown layer"):
-        inside.feature_maps(model, x, ["layer9"])
+        features.feature_maps(model, x, ["layer9"])
     with pytest.raises(ValueError):
-        inside.feature_maps(model, torch.zeros(1, 1, 2), ["stem"])
+        features.feature_maps(model, torch.zeros(1, 1, 2), ["stem"])
     assert no_hooks_left(model)
 
 
 def test_grid_and_figures(model, x):
-    fmap = inside.feature_maps(model, x, ["layer1.0: sum (before ReLU)"])["layer1.0: sum (before ReLU)"]
-    top = inside.most_active_channels(fmap, 4)
+    fmap = features.feature_maps(model, x, ["layer1.0: sum (before ReLU)"])["layer1.0: sum (before ReLU)"]
+    top = features.most_active_channels(fmap, 4)
     strengths = fmap.abs().mean(dim=(1, 2))
     assert top == torch.argsort(strengths, descending=True)[:4].tolist()
     for scale in ("shared", "per-map"):
-        fig = inside.feature_grid_figure(fmap, "sum", k=6, scale=scale)
+        fig = features.feature_grid_figure(fmap, "sum", k=6, scale=scale)
         assert isinstance(fig, Figure)
         titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
         assert titles[:2] == [f"ch {top[0]}", f"ch {top[1]}"]
-        img = inside.feature_grid_image(fmap, "sum", k=6, scale=scale)
+        img = features.feature_grid_image(fmap, "sum", k=6, scale=scale)
         assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3
     with pytest.raises(ValueError, match="scale"):
-        inside.feature_grid_image(fmap, "sum", scale="global")
-    comps = inside.compare_blocks(model, x)
-    assert isinstance(inside.branch_shortcut_figure(comps), Figure)
-    assert isinstance(inside.branch_shortcut_figure(comps, channel=999), Figure)  # clamped
-    fig = inside.norm_ratio_figure(comps)
+        features.feature_grid_image(fmap, "sum", scale="global")
+    comps = features.compare_blocks(model, x)
+    assert isinstance(features.branch_shortcut_figure(comps), Figure)
+    assert isinstance(features.branch_shortcut_figure(comps, channel=999), Figure)  # clamped
+    fig = features.norm_ratio_figure(comps)
     assert len(fig.axes[0].patches) == len(comps)
-    assert inside.figure_to_array(fig).shape[2] == 3
+    assert features.figure_to_array(fig).shape[2] == 3
 
 
 @SHIPPED
@@ -149,10 +137,10 @@ def test_shipped_model_classifies_the_examples():
     model = load_model()
     correct = 0
     for c, path in enumerate(example_paths()):
-        probs = inside.predict(model, prepare_fashion(path).x)
+        probs = features.predict(model, prepare_fashion(path).x)
         correct += int(probs.argmax()) == c
     assert correct >= 8, f"only {correct}/10 examples classified correctly"
-    comps = inside.compare_blocks(model, prepare_fashion(example_paths()[0]).x)
+    comps = features.compare_blocks(model, prepare_fashion(example_paths()[0]).x)
     assert len(comps) == 8 and all(np.isfinite(c.ratio) for c in comps)
 
 
@@ -201,7 +189,7 @@ def test_tab_api_through_gradio_client(monkeypatch, tmp_path):
         bad.write_text("not an image")
         with pytest.raises(Exception, match="not an image"):
             client.predict(handle_file(str(bad)), api_name="/predict")
-        from tests.test_images import png_header_only
+        from tests.support.factories import png_header_only
 
         bomb = tmp_path / "bomb.png"
         bomb.write_bytes(png_header_only(30000, 30000))
@@ -241,7 +229,7 @@ def test_tab_handlers_directly(monkeypatch):
     with pytest.raises(gr.Error, match="No image"):
         inside_tab.run_attributions(None, None, "upload", inside_tab.FASHION, "auto", ["Saliency"], "predicted",
                                     "layer4.1", 0.5, "Saliency", progress=noop)
-    from explainer.imagenet import imagenet_status
+    from explainer.inside.imagenet import imagenet_status
 
     if not imagenet_status()[0]:
         with pytest.raises(gr.Error, match="unavailable"):
@@ -252,7 +240,7 @@ def test_tab_builds_without_checkpoint(monkeypatch):
     """A missing checkpoint shows a message; building the tab must not raise."""
     import gradio as gr
 
-    from explainer.checkpoint import CheckpointError
+    from explainer.training.checkpoint import CheckpointError
     from explainer.ui import inside_tab
 
     def missing():

@@ -1,4 +1,4 @@
-"""Tests of explainer.lesion: deleting blocks from trained nets."""
+"""Tests of explainer.degradation.lesion: deleting blocks from trained nets."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 import torch
 from matplotlib.figure import Figure
 
-from explainer import lesion
-from explainer.checkpoint import DEFAULT_WEIGHTS, save_weights
-from explainer.experiments.degradation import PLAIN20_WEIGHTS
-from explainer.resnet import build_resnet, cifar_spec, residual_blocks
+from explainer.degradation import lesion
+from explainer.models.resnet import build_resnet, cifar_spec, residual_blocks
+from explainer.training.checkpoint import DEFAULT_WEIGHTS, save_weights
+from explainer.training.fig6_experiment import PLAIN20_WEIGHTS
 
 
 def _net(residual: bool, depth: int = 14):
@@ -52,7 +52,7 @@ def test_shortcut_of_identity_block_is_identity_on_relu_outputs() -> None:
 
 
 def test_missing_checkpoints_name_file_and_command(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="python -m explainer.train"):
+    with pytest.raises(ValueError, match="python -m explainer.training.trainer"):
         lesion.lesion_study(tmp_path / "r18.safetensors", tmp_path / "p20.safetensors", tmp_path / "r20.safetensors")
     fake18 = tmp_path / "r18.safetensors"
     fake18.write_bytes(b"x")  # existence is checked first; the Plain-20 is missing
@@ -71,8 +71,8 @@ def test_plain20_checkpoint_round_trip(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not (DEFAULT_WEIGHTS.is_file() and PLAIN20_WEIGHTS.is_file()),
-                    reason="shipped ResNet-18 (python -m explainer.train) or Plain-20 "
-                           "(python -m explainer.experiments.degradation) checkpoint not present yet")
+                    reason="shipped ResNet-18 (python -m explainer.training.trainer) or Plain-20 "
+                           "(python -m explainer.training.fig6_experiment) checkpoint not present yet")
 def test_lesion_study_on_shipped_checkpoints() -> None:
     res = lesion.lesion_study()
     r18 = [r for r in res.rows if r.model == "ResNet-18"]

@@ -17,9 +17,9 @@ import pytest
 import torch
 from PIL import Image
 
-from explainer.block_explorer import explore_block
-from explainer.degradation import build_pair
-from explainer.resnet import build_resnet, cifar_spec
+from explainer.degradation.nets import build_pair
+from explainer.models.resnet import build_resnet, cifar_spec
+from explainer.shapes.block_report import explore_block
 from scripts.load_test import Case, difference, normalize, references, run_users
 
 EXAMPLE = "0_t-shirt-top.png"
@@ -100,8 +100,9 @@ def test_tracing_leaves_models_in_other_threads_alone() -> None:
 
 
 def test_an_image_being_downloaded_is_never_seen_half_rewritten(tmp_path) -> None:
-    import app  # noqa: F401 -- importing the app makes Gradio's image cache writes atomic
     from gradio import processing_utils as pu
+
+    import app  # noqa: F401 -- importing the app makes Gradio's image cache writes atomic
 
     image = Image.fromarray(np.random.default_rng(0).integers(0, 255, (128, 128, 3), dtype=np.uint8))
     path = pu.save_pil_to_cache(image, str(tmp_path), format="png")

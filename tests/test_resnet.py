@@ -6,7 +6,14 @@ import pytest
 import torch
 from torch import nn
 
-from explainer.resnet import build_resnet, cifar_spec, count_parameters, d2l_resnet18_spec, residual_blocks, torchvision_spec
+from explainer.models.resnet import (
+    build_resnet,
+    cifar_spec,
+    count_parameters,
+    d2l_resnet18_spec,
+    residual_blocks,
+    torchvision_spec,
+)
 from explainer.tv import import_torchvision
 
 tv = import_torchvision()

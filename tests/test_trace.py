@@ -10,8 +10,8 @@ import torch
 import torchinfo
 from torch import nn
 
-from explainer.network_explorer import network_summary, trace_preset
-from explainer.presets import PRESETS, build_preset
+from explainer.models.presets import PRESETS, build_preset
+from explainer.shapes.network_report import network_summary, trace_preset
 
 D2L_224 = ["64×56×56", "64×56×56", "128×28×28", "256×14×14", "512×7×7", "512×1×1", "512", "10"]
 D2L_96 = ["64×24×24", "64×24×24", "128×12×12", "256×6×6", "512×3×3", "512×1×1", "512", "10"]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import torch
 
-import explainer.train as train_module
-from explainer.train import augment, main
-from tests.test_data import write_tiny
+import explainer.training.trainer as train_module
+from explainer.training.trainer import augment, main
+from tests.support.factories import write_tiny
 
 TINY = ["--epochs", "1", "--batch-size", "4", "--input-size", "32", "--low-res-size", "32", "--tiny-data"]
 
@@ -34,7 +34,7 @@ def test_one_epoch_writes_weights_and_card(tmp_path: Path) -> None:
     card = json.loads((tmp_path / "run.json").read_text())
     assert (tmp_path / "run.safetensors").is_file()
     assert 0.0 <= card["test_accuracy"] <= 1.0 and card["epochs"] == 1 and len(card["history"]) == 1
-    assert card["command"].startswith("python -m explainer.train")
+    assert card["command"].startswith("python -m explainer.training.trainer")
 
 
 def test_resume_continues_an_interrupted_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,7 +66,7 @@ def test_torchrun_two_processes(tmp_path: Path) -> None:
     write_tiny(tmp_path, n_train=16, n_test=8)
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-           "-m", "explainer.train", *TINY, "--data-dir", str(tmp_path), "--out", str(tmp_path / "ddp")]
+           "-m", "explainer.training.trainer", *TINY, "--data-dir", str(tmp_path), "--out", str(tmp_path / "ddp")]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     card = json.loads((tmp_path / "ddp.json").read_text())

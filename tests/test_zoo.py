@@ -1,4 +1,4 @@
-"""Tests for explainer.zoo: D2L's printed shapes, hand-counted parameters, errors, fx tracing.
+"""Tests for explainer.models.zoo: D2L's printed shapes, hand-counted parameters, errors, fx tracing.
 
 Models are built on the meta device (shapes only, no memory, no init cost) unless a test needs
 real numbers.
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.fx.passes.shape_prop import ShapeProp
 
-from explainer.zoo import ZOO_PRESETS, Inception, build_zoo_model
+from explainer.models.zoo import ZOO_PRESETS, Inception, build_zoo_model
 
 torch.set_num_threads(1)  # a training job owns the other core
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import gradio as gr
 
-from explainer.block_explorer import explore_block, rows_for_table
-from explainer.network_explorer import network_summary, trace_preset
-from explainer.presets import MAX_CLASSES, MAX_IN_CHANNELS, MAX_SIDE, PRESETS
-from explainer.trace import TraceResult
 from explainer.i18n import N_, tr
+from explainer.models.presets import MAX_CLASSES, MAX_IN_CHANNELS, MAX_SIDE, PRESETS
+from explainer.shapes.block_report import explore_block, rows_for_table
+from explainer.shapes.network_report import network_summary, trace_preset
+from explainer.shapes.tracer import TraceResult
 from explainer.ui.checked import CheckedNumber
 from explainer.ui.common import Refresh, T, as_int, table, ui_errors
 

@@ -15,10 +15,10 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from explainer import degradation as deg
-from explainer.experiments.degradation import RESULTS_PATH, load_degradation_results, summarize
-from explainer.lesion import explain_lesion, lesion_study, plot_lesion
+from explainer.degradation import curves, grad_norms, highway, live_run, nets, shattered
+from explainer.degradation.lesion import explain_lesion, lesion_study, plot_lesion
 from explainer.i18n import N_, tr
+from explainer.training.fig6_experiment import RESULTS_PATH, load_degradation_results, summarize
 from explainer.ui.checked import CheckedSlider
 from explainer.ui.common import HEAVY, Refresh, T, as_int, table, ui_errors, ui_errors_gen
 
@@ -37,12 +37,12 @@ def _sig(v: float) -> float:
 
 
 # He et al.'s deepest CIFAR net. The widgets and the server share this limit (the logic allows a
-# little more, deg.MAX_DEPTH, for scripts); the sliders no longer check values themselves (checked.py).
+# little more, nets.MAX_DEPTH, for scripts); the sliders no longer check values themselves (checked.py).
 DEPTH_MAX = 110
 
 
 def _depth(value: Any, hi: int = DEPTH_MAX) -> int:
-    return deg.check_depth(as_int(value, N_("Depth"), lo=deg.MIN_DEPTH, hi=hi), hi=hi)
+    return nets.check_depth(as_int(value, N_("Depth"), lo=nets.MIN_DEPTH, hi=hi), hi=hi)
 
 
 # ----------------------------------------------------------------------------- handlers
@@ -51,35 +51,35 @@ def _depth(value: Any, hi: int = DEPTH_MAX) -> int:
 @ui_errors
 def grad_norms_handler(depth: Any, batch_norm: bool, init: str, zero_init: bool = False) -> tuple[Any, ...]:
     """/grad_norms: (Figure, table rows [layer, plain, residual], the result for the explanation)."""
-    res = deg.grad_norms(_depth(depth), batch_norm=bool(batch_norm), init=deg.check_init(init),
+    res = grad_norms.grad_norms(_depth(depth), batch_norm=bool(batch_norm), init=nets.check_init(init),
                          zero_init_residual=bool(zero_init))
     rows = [[name, _sig(p), _sig(r)] for name, p, r in res.table()]
-    return deg.plot_grad_norms(res), table(GRAD_HEADERS, rows), res
+    return grad_norms.plot_grad_norms(res), table(GRAD_HEADERS, rows), res
 
 
 @ui_errors
-def grad_norms_details(res: deg.GradNormResult | None) -> tuple[str, list[list[Any]]]:
+def grad_norms_details(res: grad_norms.GradNormResult | None) -> tuple[str, list[list[Any]]]:
     """Explanation Markdown and the ‖∂L/∂h‖ table of the last measurement."""
     if res is None:
         return "", []
     rows = [[name, _sig(p), _sig(r)] for name, p, r in res.block_table()]
     measured = tr("_Measured in {seconds:.2f} s on this server._", seconds=res.seconds)
-    return deg.explain_grad_norms(res) + "\n\n" + measured, table(BLOCK_HEADERS, rows)
+    return grad_norms.explain_grad_norms(res) + "\n\n" + measured, table(BLOCK_HEADERS, rows)
 
 
 @ui_errors
 def shattered_handler(depth: Any) -> tuple[Any, str]:
     """/shattered: (Figure, explanation)."""
-    res = deg.shattered_gradients(_depth(depth))
-    return deg.plot_shattered(res), deg.explain_shattered(res)
+    res = shattered.shattered_gradients(_depth(depth))
+    return shattered.plot_shattered(res), shattered.explain_shattered(res)
 
 
 @ui_errors
 def highway_handler(depth: Any) -> tuple[Any, list[list[Any]], str]:
     """/highway: (Figure, per-block table, explanation)."""
-    res = deg.gradient_highway(_depth(depth))
+    res = highway.gradient_highway(_depth(depth))
     rows = [[b, s, _sig(i), _sig(br), _sig(t), share] for b, s, i, br, t, share in res.table()]
-    return deg.plot_highway(res), table(HIGHWAY_HEADERS, rows), deg.explain_highway(res)
+    return highway.plot_highway(res), table(HIGHWAY_HEADERS, rows), highway.explain_highway(res)
 
 
 @ui_errors
@@ -92,11 +92,11 @@ def lesion_handler() -> tuple[Any, list[list[Any]], str]:
 @ui_errors_gen
 def live_handler(depth: Any, steps: Any, progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, str]]:
     """Train plain and residual side by side; yields (Figure, status) every 10 steps."""
-    d = _depth(depth, hi=deg.LIVE_MAX_DEPTH)
-    n = as_int(steps, N_("Steps"), lo=10, hi=deg.LIVE_MAX_STEPS)
-    images, labels, note = deg.live_data()
+    d = _depth(depth, hi=live_run.LIVE_MAX_DEPTH)
+    n = as_int(steps, N_("Steps"), lo=10, hi=live_run.LIVE_MAX_STEPS)
+    images, labels, note = live_run.live_data()
     progress(0.0, desc=tr("building the nets"))
-    for state in deg.live_run(d, n, images=images, labels=labels, every=10):
+    for state in live_run.live_run(d, n, images=images, labels=labels, every=10):
         progress(state.step / n, desc=tr("step {step}/{steps}", step=state.step, steps=n))
         status = tr(
             "Step {step}/{steps} ({seconds:.0f} s). Mean training error over the last 10 steps: "
@@ -105,7 +105,7 @@ def live_handler(depth: Any, steps: Any, progress: gr.Progress = gr.Progress()) 
             plain=100 * sum(state.plain_error[-10:]) / len(state.plain_error[-10:]),
             residual=100 * sum(state.residual_error[-10:]) / len(state.residual_error[-10:]), note=note,
         )
-        yield deg.plot_live(state), status
+        yield live_run.plot_live(state), status
 
 
 def _shipped_curves() -> tuple[Any, str, list[list[Any]]]:
@@ -115,7 +115,7 @@ def _shipped_curves() -> tuple[Any, str, list[list[Any]]]:
     except ValueError as err:
         return None, tr("**The shipped training curves are not available:** {error}", error=err), []
     runs = [dict(r) for r in results["runs"]]
-    fig = deg.plot_training_curves(runs, x_axis=runs[0]["x_axis"])
+    fig = curves.plot_training_curves(runs, x_axis=runs[0]["x_axis"])
     recipe = runs[0]["recipe"]
     text = tr(
         "**Recipe (the same for every net):** {subset} training images (a fixed, seeded subset of the 60k), "
@@ -165,7 +165,7 @@ SECTIONS = {
                "as slopes on this log plot. Try: BN off + PyTorch default at depth 56; BN on at depth 110; BN off + "
                "Kaiming at 110."),
     "curves": N_("## 2. Real training curves (He et al. Fig. 6 on Fashion-MNIST)\n"
-                 "Four nets trained with one shared recipe by `python -m explainer.experiments.degradation`; the "
+                 "Four nets trained with one shared recipe by `python -m explainer.training.fig6_experiment`; the "
                  "numbers are loaded from `checkpoints/degradation.json`, nothing is recomputed here. Look at the "
                  "**training** error (训练误差): if the deeper plain net is worse on the data it was trained on, the "
                  "cause cannot be overfitting -- it is harder to optimize."),
@@ -198,7 +198,7 @@ def _depth_section(section: str, button: str, plot_label: str) -> tuple[Any, gr.
     """Heading, a depth slider with its button, the plot and the explanation of one measurement."""
     gr.Markdown(T(SECTIONS[section]))
     with gr.Row():
-        depth = CheckedSlider(deg.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth"))
+        depth = CheckedSlider(nets.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth"))
         btn = gr.Button(T(button), variant="primary")
     return depth, btn, gr.Plot(format="png", label=T(plot_label)), gr.Markdown()
 
@@ -213,9 +213,9 @@ def build() -> list[Refresh]:
     # 1. Gradient norms at initialization -----------------------------------------------------
     gr.Markdown(T(SECTIONS["grad"]))
     with gr.Row():
-        gn_depth = CheckedSlider(deg.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth (6n+2 layers)"))
+        gn_depth = CheckedSlider(nets.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth (6n+2 layers)"))
         gn_bn = gr.Checkbox(value=False, label=T("batch norm (批量规范化)"))
-        gn_init = gr.Dropdown(list(deg.INITS), value="PyTorch default", label=T("initialization (初始化)"))
+        gn_init = gr.Dropdown(list(nets.INITS), value="PyTorch default", label=T("initialization (初始化)"))
         gn_zero = gr.Checkbox(value=False, label=T("zero-init last BN of each residual branch"))
     gn_btn = gr.Button(T("Measure gradients"), variant="primary")
     gn_plot = gr.Plot(format="png", label=T("gradient norms"))
@@ -243,8 +243,8 @@ def build() -> list[Refresh]:
     # 3. Live mini-run ---------------------------------------------------------------------------
     gr.Markdown(T(SECTIONS["live"]))
     with gr.Row():
-        live_depth = CheckedSlider(deg.MIN_DEPTH, deg.LIVE_MAX_DEPTH, value=32, step=6, label=T("depth"))
-        live_steps = CheckedSlider(10, deg.LIVE_MAX_STEPS, value=150, step=10, label=T("steps"))
+        live_depth = CheckedSlider(nets.MIN_DEPTH, live_run.LIVE_MAX_DEPTH, value=32, step=6, label=T("depth"))
+        live_steps = CheckedSlider(10, live_run.LIVE_MAX_STEPS, value=150, step=10, label=T("steps"))
     with gr.Row():
         live_btn = gr.Button(T("Start training"), variant="primary")
         stop_btn = gr.Button(T("Stop"), variant="stop")

@@ -1,7 +1,7 @@
 """The "Inside ResNet-18" tab: prediction, feature maps, branch vs shortcut, attributions, sanity check.
 
-Thin wiring around ``explainer.images``, ``explainer.inside``, ``explainer.attributions`` and
-``explainer.imagenet``. Public API (``gradio_client``), each with sensible defaults for everything else:
+Thin wiring around ``explainer.inside.images``, ``explainer.inside.features``, ``explainer.inside.attribution_methods`` and
+``explainer.inside.imagenet``. Public API (``gradio_client``), each with sensible defaults for everything else:
 
 * ``/predict(image)`` → label with confidences (Fashion-MNIST model, auto invert);
 * ``/feature_maps(image, layer)`` → the grid of the most active channels as an image;
@@ -19,12 +19,12 @@ import gradio as gr
 import numpy as np
 from torch import Tensor, nn
 
-from explainer import attributions as A
-from explainer import images, imagenet, inside
-from explainer.checkpoint import CheckpointError, load_model
-from explainer.data import CLASS_NAMES, class_label
-from explainer.samples import example_paths
 from explainer.i18n import N_, tr
+from explainer.inside import attribution_methods as A
+from explainer.inside import features, imagenet, images
+from explainer.training.checkpoint import CheckpointError, load_model
+from explainer.training.fashion_mnist import CLASS_NAMES, class_label
+from explainer.training.samples import example_paths
 from explainer.ui.checked import CheckedSlider
 from explainer.ui.common import HEAVY, Refresh, T, as_int, ui_errors
 
@@ -65,7 +65,7 @@ def fashion_model() -> nn.Module:
     Failures are not cached, so the tab starts working as soon as the checkpoint appears.
     """
     if "fashion" not in _CACHE:
-        _CACHE["fashion"] = inside.prepare_for_inference(load_model())
+        _CACHE["fashion"] = features.prepare_for_inference(load_model())
     return _CACHE["fashion"]
 
 
@@ -117,7 +117,7 @@ def _target(value: str | None, names: tuple[str, ...]) -> int | str:
 
 
 def _layer_choices(model: nn.Module) -> list[str]:
-    return inside.feature_map_names(model)
+    return features.feature_map_names(model)
 
 
 def _gradcam_choices(model: nn.Module) -> list[tuple[str, str]]:
@@ -125,13 +125,13 @@ def _gradcam_choices(model: nn.Module) -> list[tuple[str, str]]:
 
 
 def _feature_image(model: nn.Module, x: Tensor, layer: str, k: int, scale: str) -> np.ndarray:
-    fmap = inside.feature_maps(model, x, [layer])[layer]
-    return inside.feature_grid_image(fmap, layer, k=k, scale=scale)
+    fmap = features.feature_maps(model, x, [layer])[layer]
+    return features.feature_grid_image(fmap, layer, k=k, scale=scale)
 
 
 def _predict_and_grid(model: nn.Module, x: Tensor, layer: str, k: int, scale: str) -> tuple[Tensor, np.ndarray]:
-    probs, maps = inside.predict_and_capture(model, x, [layer])  # one forward pass for both
-    return probs, inside.feature_grid_image(maps[layer], layer, k=k, scale=scale)
+    probs, maps = features.predict_and_capture(model, x, [layer])  # one forward pass for both
+    return probs, features.feature_grid_image(maps[layer], layer, k=k, scale=scale)
 
 
 def _enlarge(image: np.ndarray) -> np.ndarray:
@@ -246,7 +246,7 @@ def analyse(upload: Any, sketch: Any, source: str, choice: str, invert: str, lay
     info = tr("Input {width}×{height} → model input {shape}. {notes}", width=prep.source_size[0],
               height=prep.source_size[1], shape=tuple(prep.x.shape), notes=notes)
     shown = tuple(class_label(n) for n in b.class_names)  # in the user's language (the API keeps English)
-    return _enlarge(prep.display), info, inside.top_classes(probs, shown, k=5), grid
+    return _enlarge(prep.display), info, features.top_classes(probs, shown, k=5), grid
 
 
 @ui_errors
@@ -258,9 +258,9 @@ def branch_figures(upload: Any, sketch: Any, source: str, choice: str, invert: s
     b = _bundle(choice)
     prep = b.prepare(_pick(upload, sketch, source), invert)
     with _LOCK:
-        comps = inside.compare_blocks(b.model, prep.x)
+        comps = features.compare_blocks(b.model, prep.x)
     ch = None if ch < 0 else ch
-    return inside.branch_shortcut_figure(comps, ch), inside.norm_ratio_figure(comps)
+    return features.branch_shortcut_figure(comps, ch), features.norm_ratio_figure(comps)
 
 
 @ui_errors
@@ -353,8 +353,8 @@ def api_predict(image: Any) -> dict[str, float]:
     b = _bundle(FASHION)
     prep = b.prepare(image, "auto")
     with _LOCK:
-        probs = inside.predict(b.model, prep.x)
-    return inside.top_classes(probs, b.class_names)
+        probs = features.predict(b.model, prep.x)
+    return features.top_classes(probs, b.class_names)
 
 
 @ui_errors
@@ -421,7 +421,7 @@ def build() -> list[Refresh]:
         gr.Markdown(f"> ⚠️ **The trained Fashion-MNIST model is not available yet.** {missing}")
 
     # Layer lists from an untrained twin when the checkpoint is missing: same architecture, same names.
-    from explainer.resnet import build_resnet, d2l_resnet18_spec
+    from explainer.models.resnet import build_resnet, d2l_resnet18_spec
 
     shape_model = model if model is not None else build_resnet(d2l_resnet18_spec())
     layer_names = _layer_choices(shape_model)

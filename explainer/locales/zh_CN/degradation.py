@@ -188,10 +188,10 @@ MESSAGES: dict[str, str] = {
         "普通块 → 恒等映射",
     "skipped: shape changes (no shortcut to keep)":
         "跳过：形状会改变（没有可保留的快捷连接）",
-    "{path} is missing: the lesion study compares with the {model} trained by the degradation experiment. Regenerate it with `python -m explainer.experiments.degradation`.":
-        "缺少 {path}：损伤研究要与退化实验训练出的 {model} 作比较。请用 `python -m explainer.experiments.degradation` 重新生成。",
-    "{path} is missing: the lesion study needs the shipped ResNet-18. Regenerate it with `python -m explainer.train` (about an hour on 2 cores).":
-        "缺少 {path}：损伤研究需要随附的 ResNet-18。请用 `python -m explainer.train` 重新生成（在 2 个核上大约需要一小时）。",
+    "{path} is missing: the lesion study compares with the {model} trained by the degradation experiment. Regenerate it with `python -m explainer.training.fig6_experiment`.":
+        "缺少 {path}：损伤研究要与退化实验训练出的 {model} 作比较。请用 `python -m explainer.training.fig6_experiment` 重新生成。",
+    "{path} is missing: the lesion study needs the shipped ResNet-18. Regenerate it with `python -m explainer.training.trainer` (about an hour on 2 cores).":
+        "缺少 {path}：损伤研究需要随附的 ResNet-18。请用 `python -m explainer.training.trainer` 重新生成（在 2 个核上大约需要一小时）。",
     "n/a":
         "不适用",
     "intact {accuracy:.1%}":

@@ -131,8 +131,8 @@ MESSAGES: dict[str, str] = {
     "Bag": "包",
     "Ankle boot": "短靴",
     # --- explainer/checkpoint.py, imagenet.py, samples.py: missing or broken files -----------------
-    "Regenerate it with `python -m explainer.train` (about an hour on 2 cores).":
-        "请用 `python -m explainer.train` 重新生成（在 2 个 CPU 核上大约需要一小时）。",
+    "Regenerate it with `python -m explainer.training.trainer` (about an hour on 2 cores).":
+        "请用 `python -m explainer.training.trainer` 重新生成（在 2 个 CPU 核上大约需要一小时）。",
     "Checkpoint {path} is missing. {how}": "找不到检查点文件 {path}。{how}",
     "Checkpoint {path} cannot be read ({error}); it is probably truncated or corrupt. {how}":
         "无法读取检查点文件 {path}（{error}）；它可能不完整或已损坏。{how}",
@@ -151,9 +151,9 @@ MESSAGES: dict[str, str] = {
     "The ImageNet weights {path} cannot be read ({error}).": "无法读取 ImageNet 权重文件 {path}（{error}）。",
     "The ImageNet weights {path} do not hold a state dict.": "ImageNet 权重文件 {path} 里没有 state dict。",
     "The ImageNet weights {path} do not fit ResNet-18 ({error}).": "ImageNet 权重文件 {path} 与 ResNet-18 不匹配（{error}）。",
-    "Bundled sample {path} is missing. Regenerate it with `python -m explainer.samples`.":
-        "找不到随附的样本文件 {path}。请用 `python -m explainer.samples` 重新生成。",
-    "Bundled sample {path} is unreadable ({error}). Regenerate it with `python -m explainer.samples`.":
-        "无法读取随附的样本文件 {path}（{error}）。请用 `python -m explainer.samples` 重新生成。",
+    "Bundled sample {path} is missing. Regenerate it with `python -m explainer.training.samples`.":
+        "找不到随附的样本文件 {path}。请用 `python -m explainer.training.samples` 重新生成。",
+    "Bundled sample {path} is unreadable ({error}). Regenerate it with `python -m explainer.training.samples`.":
+        "无法读取随附的样本文件 {path}（{error}）。请用 `python -m explainer.training.samples` 重新生成。",
     "Bundled sample {path} has unexpected arrays {images}/{labels}.": "随附的样本文件 {path} 中的数组形状不对：{images}/{labels}。",
 }

@@ -92,11 +92,11 @@ MESSAGES: dict[str, str] = {
         "`out = out + identity` 这一行）。梯度消失 / 梯度爆炸在这张对数坐标图上表现为斜率。试试：深度 56、关闭批量"
         "规范化、PyTorch 默认初始化；深度 110、打开批量规范化；深度 110、关闭批量规范化、Kaiming 初始化。",
     "## 2. Real training curves (He et al. Fig. 6 on Fashion-MNIST)\nFour nets trained with one shared recipe by "
-    "`python -m explainer.experiments.degradation`; the numbers are loaded from `checkpoints/degradation.json`, "
+    "`python -m explainer.training.fig6_experiment`; the numbers are loaded from `checkpoints/degradation.json`, "
     "nothing is recomputed here. Look at the **training** error (训练误差): if the deeper plain net is worse on the "
     "data it was trained on, the cause cannot be overfitting -- it is harder to optimize.":
         "## 2. 真实的训练曲线（在 Fashion-MNIST 上重现何恺明等人论文图 6）\n四个网络用同一套配置训练（命令 "
-        "`python -m explainer.experiments.degradation`）；数字读取自 `checkpoints/degradation.json`，这里不重新计算。"
+        "`python -m explainer.training.fig6_experiment`）；数字读取自 `checkpoints/degradation.json`，这里不重新计算。"
         "请看**训练误差**：如果更深的普通网络在它自己的训练数据上都更差，原因就不可能是过拟合——而是更难优化。",
     "## 3. Train them yourself (live)\nPlain and residual nets of the same depth train side by side, one step each "
     "in turn (batch 64, SGD + momentum, BN, warm-up). The sliders stop where a free 2-core CPU still finishes in a "

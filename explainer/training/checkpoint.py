@@ -1,6 +1,6 @@
 """Save and load the shipped weights: safetensors (no pickle) plus a JSON model card.
 
-``load_model`` is the one loading path used by the app, ``explainer.evaluate`` and the tests.
+``load_model`` is the one loading path used by the app, ``explainer.training.evaluate`` and the tests.
 """
 
 from __future__ import annotations
@@ -16,13 +16,11 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from explainer.i18n import N_, tr
-from explainer.resnet import ResNet, build_resnet, d2l_resnet18_spec
+from explainer.models.resnet import ResNet, build_resnet, d2l_resnet18_spec
+from explainer.training.artifacts import DEFAULT_CARD, DEFAULT_WEIGHTS
 
-CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
-DEFAULT_WEIGHTS = CHECKPOINT_DIR / "resnet18_fashion_mnist.safetensors"
-DEFAULT_CARD = CHECKPOINT_DIR / "resnet18_fashion_mnist.json"
 # Appended to the errors below, translated when they are raised (tr(REGENERATE)).
-REGENERATE = N_("Regenerate it with `python -m explainer.train` (about an hour on 2 cores).")
+REGENERATE = N_("Regenerate it with `python -m explainer.training.trainer` (about an hour on 2 cores).")
 
 
 class CheckpointError(ValueError):

@@ -20,8 +20,8 @@ import torch
 from PIL import Image
 
 from explainer.i18n import tr
-from explainer.images import PreparedImage, load_image, to_rgb
-from explainer.resnet import ResNet, build_resnet, torchvision_spec
+from explainer.inside.images import PreparedImage, load_image, to_rgb
+from explainer.models.resnet import ResNet, build_resnet, torchvision_spec
 
 log = logging.getLogger(__name__)
 

@@ -37,23 +37,16 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import torch
-from captum.attr import (
-    IntegratedGradients,
-    LayerAttribution,
-    LayerGradCam,
-    NoiseTunnel,
-    Occlusion,
-    Saliency,
-)
+from captum.attr import IntegratedGradients, LayerAttribution, LayerGradCam, NoiseTunnel, Occlusion, Saliency
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 from torch import Tensor, nn
 
-from explainer.blocks import block_parts
-from explainer.data import MEAN, STD, class_label
 from explainer.i18n import N_, tr
-from explainer.inside import BLOCK_PARTS, BRANCH, SEP, SUM, block_names, layer_label
-from explainer.rng import seeded
+from explainer.inside.features import BLOCK_PARTS, BRANCH, SEP, SUM, block_names, layer_label
+from explainer.models.blocks import block_parts
+from explainer.runtime import seeded
+from explainer.training.fashion_mnist import MEAN, STD, class_label
 
 # Method names are API values (checkbox values, ``/attribute``): English ids, shown with ``method_label``.
 SALIENCY = N_("Saliency")

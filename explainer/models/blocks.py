@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-import torch
 from torch import Tensor, nn
 
 from explainer.i18n import N_, tr

@@ -32,8 +32,8 @@ import torch.nn.functional as F
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from torch import Tensor
 
-from explainer.data import INPUT_SIZE, NATIVE_SIZE, denormalize, to_model_input
 from explainer.i18n import tr
+from explainer.training.fashion_mnist import INPUT_SIZE, NATIVE_SIZE, denormalize, to_model_input
 
 # --- Limits (documented in the UI and the README) ------------------------------------------------
 #: Largest accepted file: 10 MB is ample for a phone photo (JPEG ≈ 3–5 MB) and keeps memory bounded.

@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 import torch
 from torch import nn
 
-from explainer.data import to_model_input
-from explainer.resnet import build_resnet, d2l_resnet18_spec
-from explainer.train import augment
+from explainer.models.resnet import build_resnet, d2l_resnet18_spec
+from explainer.training.fashion_mnist import to_model_input
+from explainer.training.trainer import augment
 
 
 def _steps(mode: str, steps: int, batch: int, size: int) -> float:

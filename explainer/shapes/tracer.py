@@ -21,8 +21,8 @@ import torch
 from torch import fx, nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from explainer.blocks import BasicBlock, Bottleneck
 from explainer.i18n import ENGLISH, current_language, tr, use_language
+from explainer.models.blocks import BasicBlock, Bottleneck
 
 
 class _OneThreadTracer(fx.Tracer):

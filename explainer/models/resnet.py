@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor, nn
 
-from explainer.blocks import BasicBlock, BlockType, Bottleneck, make_block
 from explainer.i18n import tr
-from explainer.rng import drawing
+from explainer.models.blocks import BasicBlock, BlockType, Bottleneck, make_block
+from explainer.runtime import drawing
 
 
 @dataclass(frozen=True)

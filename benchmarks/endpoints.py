@@ -1,4 +1,4 @@
-"""Benchmarks of the running app: ``python -m explainer.bench [--quick]``.
+"""Benchmarks of the running app: ``python -m benchmarks.endpoints [--quick]``.
 
 Starts ``python app.py`` in a subprocess (cold start: process start → page served, next to a bare
 Gradio app that imports torch, measured alternately in the same run), then calls every public endpoint
@@ -94,7 +94,7 @@ def report(name: str, ms: list[float], target_ms: float | None) -> None:
 def bench_trace(n: int) -> None:
     import torch  # noqa: F401 -- imported before timing
 
-    from explainer import network_explorer as ne
+    from explainer.shapes import network_report as ne
 
     cold = []
     for _ in range(max(3, n // 4)):

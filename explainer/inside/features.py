@@ -28,10 +28,10 @@ from matplotlib.figure import Figure
 from PIL import Image, ImageDraw, ImageFont
 from torch import Tensor, nn
 
-from explainer.blocks import block_parts
-from explainer.data import CLASS_NAMES
 from explainer.i18n import CHINESE, ENGLISH, N_, current_language, tr, use_language
-from explainer.resnet import residual_blocks
+from explainer.models.blocks import block_parts
+from explainer.models.resnet import residual_blocks
+from explainer.training.fashion_mnist import CLASS_NAMES
 
 # Parts of a block: fixed English ids inside layer names (dropdown values, API); ``layer_label``
 # shows them in the user's language.

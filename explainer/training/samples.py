@@ -1,4 +1,4 @@
-"""Bundled samples from the Fashion-MNIST *test* split: ``python -m explainer.samples``.
+"""Bundled samples from the Fashion-MNIST *test* split: ``python -m explainer.training.samples``.
 
 Writes ``checkpoints/fashion_mnist_test_sample.npz`` (2000 labelled test images, 200 per class,
 ≈ 0.6 MB compressed) and ``checkpoints/examples/<class>.png`` (one test image per class), so the app,
@@ -14,12 +14,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from explainer.checkpoint import CHECKPOINT_DIR
-from explainer.data import CLASS_NAMES, Split, load_split
 from explainer.i18n import tr
+from explainer.training.artifacts import EXAMPLES_DIR, SAMPLE_PATH
+from explainer.training.fashion_mnist import CLASS_NAMES, Split, load_split
 
-SAMPLE_PATH = CHECKPOINT_DIR / "fashion_mnist_test_sample.npz"
-EXAMPLES_DIR = CHECKPOINT_DIR / "examples"
 PER_CLASS = 200
 
 
@@ -55,14 +53,14 @@ def load_sample(path: Path = SAMPLE_PATH) -> Split:
 
     path = Path(path)
     if not path.is_file():
-        raise SampleError(tr("Bundled sample {path} is missing. Regenerate it with `python -m explainer.samples`.",
+        raise SampleError(tr("Bundled sample {path} is missing. Regenerate it with `python -m explainer.training.samples`.",
                              path=path))
     try:
         with np.load(path) as data:
             images, labels = data["images"], data["labels"]
     except (OSError, KeyError, ValueError) as err:
         raise SampleError(tr("Bundled sample {path} is unreadable ({error}). Regenerate it with "
-                             "`python -m explainer.samples`.", path=path, error=err)) from err
+                             "`python -m explainer.training.samples`.", path=path, error=err)) from err
     if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8 or len(images) != len(labels):
         raise SampleError(tr("Bundled sample {path} has unexpected arrays {images}/{labels}.", path=path,
                              images=images.shape, labels=labels.shape))

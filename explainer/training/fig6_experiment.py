@@ -1,4 +1,4 @@
-"""He et al. Fig. 6 on Fashion-MNIST: ``python -m explainer.experiments.degradation``.
+"""He et al. Fig. 6 on Fashion-MNIST: ``python -m explainer.training.fig6_experiment``.
 
 Trains Plain-20, Plain-56, ResNet-20 and ResNet-56 (``--with-110`` adds the 110-layer pair) with
 ONE shared recipe and writes ``checkpoints/degradation.json``: a top-level ``runs`` list whose
@@ -43,17 +43,15 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import nn
 
-from explainer.checkpoint import CHECKPOINT_DIR, save_weights
-from explainer.data import Split, load_split, read_split_files, to_model_input
 from explainer.i18n import tr
-from explainer.resnet import build_resnet, cifar_spec
+from explainer.models.resnet import build_resnet, cifar_spec
+from explainer.training.artifacts import CHECKPOINT_DIR, PLAIN20_WEIGHTS, RESNET20_WEIGHTS, RESULTS_PATH
+from explainer.training.checkpoint import save_weights
+from explainer.training.fashion_mnist import Split, load_split, read_split_files, to_model_input
 
-RESULTS_PATH = CHECKPOINT_DIR / "degradation.json"
-PLAIN20_WEIGHTS = CHECKPOINT_DIR / "plain20_fashion_mnist.safetensors"
-RESNET20_WEIGHTS = CHECKPOINT_DIR / "resnet20_fashion_mnist.safetensors"
-COMMAND = "python -m explainer.experiments.degradation"
+COMMAND = "python -m explainer.training.fig6_experiment"
 IMAGE_SIZE = 28
 
 
@@ -255,7 +253,7 @@ def run_experiment(recipe: Recipe, *, depths: tuple[int, ...] = (20, 56), jobs: 
 
         # Import the worker by its package name: under ``python -m`` this module is ``__main__``,
         # and a function pickled by its qualified package name is what spawned workers can find.
-        from explainer.experiments import degradation as this_module
+        from explainer.training import fig6_experiment as this_module
 
         with mp.get_context("spawn").Pool(jobs) as pool:
             runs = pool.map(this_module._worker, job_args, chunksize=1)
@@ -407,7 +405,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     recipe = Recipe(train_subset=args.train_subset, epochs=args.epochs, lr=args.lr, seed=args.seed, bf16=not args.fp32)
     depths = (20, 56, 110) if args.with_110 else (20, 56)
-    command = "python -m explainer.experiments.degradation" + (" " + shlex.join(argv if argv is not None else sys.argv[1:])).rstrip()
+    command = "python -m explainer.training.fig6_experiment" + (" " + shlex.join(argv if argv is not None else sys.argv[1:])).rstrip()
     result = run_experiment(recipe, depths=depths, jobs=args.jobs, out=args.out, weights_dir=args.weights_dir,
                             data_dir=args.data_dir, max_steps=args.max_steps, command=command)
     print(f"wrote {args.out} in {result['total_wall_time_seconds']:.0f} s")

@@ -21,9 +21,9 @@ from torch.utils.flop_counter import FlopCounterMode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explainer.bench import matmul_flops_per_second  # noqa: E402
-
-from explainer.degradation import build_pair, default_batch, grad_norms  # noqa: E402
+from benchmarks.endpoints import matmul_flops_per_second  # noqa: E402
+from explainer.degradation.grad_norms import grad_norms  # noqa: E402
+from explainer.degradation.nets import build_pair, default_batch  # noqa: E402
 
 
 def pair_flops(depth: int, batch_norm: bool, x: torch.Tensor, y: torch.Tensor) -> int:

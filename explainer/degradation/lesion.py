@@ -7,7 +7,7 @@ nets behave like ensembles of many paths of different lengths. Here:
 * the shipped D2L ResNet-18 (``checkpoints/resnet18_fashion_mnist.safetensors``, 96×96 inputs):
   each of its 8 blocks is replaced by its shortcut -- ``relu(x) = x`` for identity blocks,
   ``relu(projection(x))`` for the three downsampling blocks (marked: their 1×1 projection stays);
-* the Plain-20 trained by ``python -m explainer.experiments.degradation`` (28×28): a plain block
+* the Plain-20 trained by ``python -m explainer.training.fig6_experiment`` (28×28): a plain block
   has no shortcut, so "removing" it means passing x straight through -- possible only where the
   block's input and output shapes are equal (the two stride-2 blocks are skipped, and we say so);
 * if present, the ResNet-20 trained with the same recipe, for a same-size residual comparison.
@@ -28,12 +28,12 @@ import torch
 from matplotlib.figure import Figure
 from torch import Tensor, nn
 
-from explainer.checkpoint import DEFAULT_WEIGHTS, load_model, load_weights_into
-from explainer.data import INPUT_SIZE, to_model_input
-from explainer.experiments.degradation import PLAIN20_WEIGHTS, RESNET20_WEIGHTS
 from explainer.i18n import N_, tr
-from explainer.resnet import ResNet, build_resnet, cifar_spec, residual_blocks
-from explainer.samples import load_sample
+from explainer.models.resnet import ResNet, build_resnet, cifar_spec, residual_blocks
+from explainer.training.checkpoint import DEFAULT_WEIGHTS, load_model, load_weights_into
+from explainer.training.fashion_mnist import INPUT_SIZE, to_model_input
+from explainer.training.fig6_experiment import PLAIN20_WEIGHTS, RESNET20_WEIGHTS
+from explainer.training.samples import load_sample
 
 CHANCE = 0.1
 
@@ -145,7 +145,7 @@ def _cifar20(residual: bool, path: Path) -> ResNet:
     if not Path(path).is_file():
         raise ValueError(tr(
             "{path} is missing: the lesion study compares with the {model} trained "
-            "by the degradation experiment. Regenerate it with `python -m explainer.experiments.degradation`.",
+            "by the degradation experiment. Regenerate it with `python -m explainer.training.fig6_experiment`.",
             path=path, model="ResNet-20" if residual else "Plain-20",
         ))
     model = build_resnet(cifar_spec(20, residual=residual, batch_norm=True, in_channels=1, num_classes=10))
@@ -167,7 +167,7 @@ def _cached_study(resnet18: tuple, plain20: tuple, resnet20: tuple) -> LesionRes
     if not r18_path.is_file():
         raise ValueError(tr(
             "{path} is missing: the lesion study needs the shipped ResNet-18. "
-            "Regenerate it with `python -m explainer.train` (about an hour on 2 cores).",
+            "Regenerate it with `python -m explainer.training.trainer` (about an hour on 2 cores).",
             path=r18_path,
         ))
     plain20 = _cifar20(False, p20_path)

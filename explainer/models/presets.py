@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from torch import nn
 
 from explainer.i18n import N_, tr
-from explainer.resnet import CIFAR_DEPTHS, build_resnet, cifar_spec, d2l_resnet18_spec, torchvision_spec
+from explainer.models.resnet import CIFAR_DEPTHS, build_resnet, cifar_spec, d2l_resnet18_spec, torchvision_spec
 
 MAX_SIDE = 1024  # px: larger inputs teach nothing new and make tables slow to read
 MAX_IN_CHANNELS = 4096
@@ -36,7 +36,7 @@ def _presets() -> dict[str, Preset]:
     for d in CIFAR_DEPTHS:
         presets[f"Plain-{d}"] = Preset(f"Plain-{d}", N_("plain twin (no shortcuts)"), 3, 32, 32, 10)
     try:
-        from explainer.zoo import ZOO_PRESETS
+        from explainer.models.zoo import ZOO_PRESETS
     except ImportError:  # the comparison zoo is optional for the rest of the app
         ZOO_PRESETS = ()
     for name in ZOO_PRESETS:
@@ -72,6 +72,6 @@ def build_preset(name: str, *, in_channels: int, height: int, width: int, num_cl
                                        in_channels=in_channels, num_classes=num_classes))
     if family == "ResNet":
         return build_resnet(torchvision_spec(int(depth_text), in_channels=in_channels, num_classes=num_classes))
-    from explainer.zoo import build_zoo_model
+    from explainer.models.zoo import build_zoo_model
 
     return build_zoo_model(name, in_channels=in_channels, height=height, width=width, num_classes=num_classes)

@@ -1,4 +1,4 @@
-"""Benchmark the "Inside ResNet-18" tab on this machine: ``python scripts/bench_inside.py``.
+"""Benchmark the "Inside ResNet-18" tab on this machine: ``python scripts/bench_features.py``.
 
 For each task, the median wall time at 1×96×96 next to its *compute bound* = passes × FLOPs per
 pass ÷ the FLOP/s this machine reaches on a large fp32 matmul. FLOPs per pass are counted with
@@ -24,17 +24,16 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explainer.bench import matmul_flops_per_second  # noqa: E402
-
 import torch  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from explainer import attributions as A  # noqa: E402
-from explainer import inside  # noqa: E402
-from explainer.checkpoint import CheckpointError, load_model  # noqa: E402
-from explainer.images import prepare_fashion  # noqa: E402
-from explainer.resnet import build_resnet, d2l_resnet18_spec  # noqa: E402
-from explainer.samples import example_paths  # noqa: E402
+from benchmarks.endpoints import matmul_flops_per_second  # noqa: E402
+from explainer.inside import attribution_methods as A  # noqa: E402
+from explainer.inside import features  # noqa: E402
+from explainer.inside.images import prepare_fashion  # noqa: E402
+from explainer.models.resnet import build_resnet, d2l_resnet18_spec  # noqa: E402
+from explainer.training.checkpoint import CheckpointError, load_model  # noqa: E402
+from explainer.training.samples import example_paths  # noqa: E402
 
 
 def count_flops(fn: Callable[[], object]) -> int:
@@ -65,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     try:
-        model, which = inside.prepare_for_inference(load_model()), "shipped checkpoint, channels-last as in the app"
+        model, which = features.prepare_for_inference(load_model()), "shipped checkpoint, channels-last as in the app"
     except CheckpointError:
         torch.manual_seed(0)
         model, which = build_resnet(d2l_resnet18_spec()).eval(), "untrained D2L ResNet-18 (checkpoint missing)"
@@ -73,8 +72,8 @@ def main(argv: list[str] | None = None) -> None:
     reps = 1 if args.quick else 3
 
     def analyse() -> None:  # what the tab does on every new image: one forward, a grid of 16 maps
-        _, maps = inside.predict_and_capture(model, x, ["layer1"])
-        inside.feature_grid_image(maps["layer1"], "layer1")
+        _, maps = features.predict_and_capture(model, x, ["layer1"])
+        features.feature_grid_image(maps["layer1"], "layer1")
 
     def sanity() -> None:
         A.cascading_randomization(model, x, A.METHODS)
@@ -100,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
          f"7 × ({per_step[1]} B + {per_step[0]} F)", 15.0, 1),
     ]
     flops_per_s = matmul_flops_per_second()
-    fwd = count_flops(lambda: inside.predict(model, x))
+    fwd = count_flops(lambda: features.predict(model, x))
     fwd_bwd = count_flops(lambda: _forward_backward(model, x))
     load = os.getloadavg()
     print(f"model: {which}; input {tuple(x.shape)}; torch threads {torch.get_num_threads()}; "

@@ -1,4 +1,4 @@
-"""Evaluate the shipped checkpoint on the full test set: ``python -m explainer.evaluate``.
+"""Evaluate the shipped checkpoint on the full test set: ``python -m explainer.training.evaluate``.
 
 Loads the weights exactly as the app does (``explainer.checkpoint.load_model``: safetensors → fp32),
 runs in fp32, prints per-class accuracy, and ends with one JSON line holding ``test_accuracy``.
@@ -10,9 +10,9 @@ import argparse
 import json
 from pathlib import Path
 
-from explainer.checkpoint import DEFAULT_WEIGHTS, load_model
-from explainer.data import CLASS_NAMES, load_split
-from explainer.train import evaluate
+from explainer.training.checkpoint import DEFAULT_WEIGHTS, load_model
+from explainer.training.fashion_mnist import CLASS_NAMES, load_split
+from explainer.training.trainer import evaluate
 
 
 def main(argv: list[str] | None = None) -> dict[str, object]:

@@ -8,8 +8,8 @@ import torch
 from torch import fx, nn
 
 from explainer.i18n import tr
-from explainer.presets import PRESETS, build_preset, check_input_args
-from explainer.trace import TraceResult, format_count, symbolic_trace, trace_model
+from explainer.models.presets import PRESETS, build_preset, check_input_args
+from explainer.shapes.tracer import TraceResult, format_count, symbolic_trace, trace_model
 
 
 @functools.lru_cache(maxsize=32)

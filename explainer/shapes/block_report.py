@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from torch import nn
 
-from explainer.blocks import (
+from explainer.i18n import N_, tr
+from explainer.models.blocks import (
     BLOCK_TYPES,
     SHORTCUTS,
     Bottleneck,
@@ -22,9 +23,8 @@ from explainer.blocks import (
     check_block_args,
     make_block,
 )
-from explainer.i18n import N_, tr
-from explainer.presets import MAX_SIDE
-from explainer.trace import TraceResult, op_text, trace_model
+from explainer.models.presets import MAX_SIDE
+from explainer.shapes.tracer import TraceResult, op_text, trace_model
 
 # Names shown to users (diagram title, error sentences), translated where they are used.
 BLOCK_NAMES = {"basic": N_("basic block"), "bottleneck": N_("bottleneck block")}

@@ -1,4 +1,4 @@
-"""Train the D2L ResNet-18 on Fashion-MNIST: ``python -m explainer.train``.
+"""Train the D2L ResNet-18 on Fashion-MNIST: ``python -m explainer.training.trainer``.
 
 D2L's recipe is the baseline (28 → 96 resize, SGD, batch 256, lr 0.05, 10 epochs → 91.5–92.2 %).
 What we change, and why:
@@ -38,9 +38,19 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from tqdm import tqdm
 
-from explainer.checkpoint import CHECKPOINT_DIR, save_weights, write_card
-from explainer.data import CLASS_NAMES, INPUT_SIZE, MEAN, STD, Split, load_split, read_split_files, to_model_input
-from explainer.resnet import build_resnet, d2l_resnet18_spec
+from explainer.models.resnet import build_resnet, d2l_resnet18_spec
+from explainer.training.artifacts import CHECKPOINT_DIR
+from explainer.training.checkpoint import save_weights, write_card
+from explainer.training.fashion_mnist import (
+    CLASS_NAMES,
+    INPUT_SIZE,
+    MEAN,
+    STD,
+    Split,
+    load_split,
+    read_split_files,
+    to_model_input,
+)
 
 
 @dataclass
@@ -228,7 +238,7 @@ def train(recipe: Recipe, *, out: Path, data_dir: str | None = None, resume: boo
         weights_path = out.with_suffix(".safetensors")
         save_weights(model, weights_path, half=True, metadata={"preset": "D2L ResNet-18"})
         # Evaluate what we ship: the fp16 file loaded back into an fp32 model, like the app does.
-        from explainer.checkpoint import load_model
+        from explainer.training.checkpoint import load_model
 
         shipped = load_model(weights_path)
         accuracy, confusion = evaluate(shipped, test_split, progress=True)
@@ -256,7 +266,7 @@ def train(recipe: Recipe, *, out: Path, data_dir: str | None = None, resume: boo
             "weights_dtype": "float16",
             "weights_file": weights_path.name,
             "git_commit": _git_commit(),
-            "command": " ".join(shlex.quote(a) for a in (argv if argv is not None else ["python", "-m", "explainer.train", *sys.argv[1:]])),
+            "command": " ".join(shlex.quote(a) for a in (argv if argv is not None else ["python", "-m", "explainer.training.trainer", *sys.argv[1:]])),
         }
         write_card(card, out.with_suffix(".json"))
         print(json.dumps({"test_accuracy": accuracy, "wall_time_seconds": train_seconds,

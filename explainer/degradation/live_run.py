@@ -1,0 +1,165 @@
+"""The live mini-run: a bounded side-by-side training of a plain and a residual net, drawn as it goes.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from matplotlib.figure import Figure
+from torch import Tensor
+
+from explainer.degradation.nets import IMAGE_SIZE, PLAIN_COLOR, RESIDUAL_COLOR, build_pair, check_depth
+from explainer.i18n import tr
+from explainer.training.fashion_mnist import to_model_input
+from explainer.training.samples import load_sample
+
+LIVE_MAX_DEPTH = 56
+LIVE_MAX_STEPS = 300
+LIVE_BATCH = 64
+
+
+@dataclass
+class LiveState:
+    """Progress of the side-by-side mini-run after ``step`` steps of each net."""
+
+    depth: int
+    step: int
+    total_steps: int
+    plain_loss: list[float] = field(default_factory=list)
+    plain_error: list[float] = field(default_factory=list)
+    residual_loss: list[float] = field(default_factory=list)
+    residual_error: list[float] = field(default_factory=list)
+    data_note: str = ""
+    seconds: float = 0.0
+
+
+@functools.lru_cache(maxsize=1)
+def _live_source() -> tuple[Tensor, Tensor, str | None]:
+    """Images, labels and the training split's directory (None: the bundled test sample), read once."""
+    from explainer.training.fashion_mnist import find_data_dir, load_split
+
+    try:
+        directory = find_data_dir()
+    except ValueError:
+        directory = None
+    if directory is not None:
+        try:
+            split = load_split("train")
+            return split.images, split.labels, str(directory)
+        except ValueError:
+            pass
+    sample = load_sample()
+    return sample.images, sample.labels, None
+
+
+def live_data() -> tuple[Tensor, Tensor, str]:
+    """Images uint8 (N, 28, 28), labels (N,) and a note for the live run (in the current language).
+
+    The training split if it is installed locally (never downloaded at app run time), else the
+    bundled 2000-image *test* sample -- said so in the note, since training on test images is only
+    acceptable for a demonstration of optimization speed. The data are read once; the note is
+    written per call, so it follows each request's language.
+    """
+    images, labels, directory = _live_source()
+    if directory is not None:
+        return images, labels, tr("Fashion-MNIST training split ({n} images, {directory})",
+                                  n=len(labels), directory=directory)
+    return images, labels, tr(
+        "the {n} bundled Fashion-MNIST test images (the training split is not installed here; "
+        "fine for watching optimization, not for measuring generalization)",
+        n=len(labels),
+    )
+
+
+def live_run(
+    depth: int,
+    steps: int,
+    *,
+    images: Tensor,
+    labels: Tensor,
+    every: int = 10,
+    lr: float = 0.05,
+    seed: int = 0,
+) -> Iterator[LiveState]:
+    """Train Plain-``depth`` and ResNet-``depth`` side by side (one step each, alternating).
+
+    ``images`` uint8 (N, 28, 28), ``labels`` (N,). SGD momentum 0.9 with a linear warm-up over the
+    first 10 % of steps (deep plain nets diverge at once otherwise), batch 64, fp32. Yields a
+    ``LiveState`` every ``every`` steps and at the end; the caller may stop iterating at any time.
+    """
+    depth = check_depth(depth, hi=LIVE_MAX_DEPTH)
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= LIVE_MAX_STEPS:
+        raise ValueError(tr("The number of steps must be a whole number between 1 and {hi}, got {steps!r}.",
+                            hi=LIVE_MAX_STEPS, steps=steps))
+    if len(images) < LIVE_BATCH:
+        raise ValueError(tr("The live run needs at least {batch} images, got {n}.", batch=LIVE_BATCH, n=len(images)))
+    plain, residual = build_pair(depth, batch_norm=True, init="Kaiming", seed=seed)
+    opts = [torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9, weight_decay=1e-4) for m in (plain, residual)]
+    warmup = max(1, steps // 10)
+    g = torch.Generator().manual_seed(seed)
+    state = LiveState(depth, 0, steps)
+    t0 = time.perf_counter()
+    for step in range(1, steps + 1):
+        idx = torch.randint(0, len(images), (LIVE_BATCH,), generator=g)
+        x, y = to_model_input(images[idx], size=IMAGE_SIZE), labels[idx]
+        for model, opt, losses, errors in (
+            (plain, opts[0], state.plain_loss, state.plain_error),
+            (residual, opts[1], state.residual_loss, state.residual_error),
+        ):
+            for group in opt.param_groups:
+                group["lr"] = lr * min(1.0, step / warmup)
+            model.train()
+            logits = model(x)
+            loss = F.cross_entropy(logits, y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            losses.append(float(loss.detach()))
+            errors.append(float((logits.argmax(1) != y).float().mean()))
+        state.step = step
+        state.seconds = time.perf_counter() - t0
+        if step % every == 0 or step == steps:
+            # A snapshot: the caller may keep earlier states (e.g. to animate) while we keep training.
+            yield LiveState(depth, step, steps, list(state.plain_loss), list(state.plain_error),
+                            list(state.residual_loss), list(state.residual_error), state.data_note, state.seconds)
+
+
+def _smooth(v: Sequence[float], k: int = 10) -> np.ndarray:
+    a = np.asarray(v, dtype=float)
+    if len(a) == 0:
+        return a
+    c = np.cumsum(np.insert(a, 0, 0.0))
+    out = np.empty_like(a)
+    for i in range(len(a)):
+        lo = max(0, i + 1 - k)
+        out[i] = (c[i + 1] - c[lo]) / (i + 1 - lo)
+    return out
+
+
+def plot_live(state: LiveState) -> Figure:
+    """Training loss and error (running mean of 10 steps) of both nets so far."""
+    fig = Figure(figsize=(11, 3.8), layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2)
+    xs = np.arange(1, state.step + 1)
+    for name, loss, err, color in (
+        (f"Plain-{state.depth}", state.plain_loss, state.plain_error, PLAIN_COLOR),
+        (f"ResNet-{state.depth}", state.residual_loss, state.residual_error, RESIDUAL_COLOR),
+    ):
+        ax1.plot(xs, _smooth(loss), color=color, label=name)
+        ax2.plot(xs, _smooth(err) * 100, color=color, label=name)
+    for ax in (ax1, ax2):
+        ax.set_xlim(0, state.total_steps)
+        ax.set_xlabel(tr("step (batch of {batch})", batch=LIVE_BATCH))
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    ax1.set_ylabel(tr("training loss (mean of last 10 steps)"))
+    ax2.set_ylabel(tr("training error % (mean of last 10 steps)"))
+    fig.suptitle(tr("Live: step {step}/{total}, {seconds:.0f} s", step=state.step, total=state.total_steps,
+                    seconds=state.seconds))
+    return fig

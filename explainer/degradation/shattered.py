@@ -1,0 +1,175 @@
+"""Shattered gradients (Balduzzi et al. 2017, Fig. 1): the gradient along a 1-D sweep of inputs and its
+autocorrelation, plain vs residual net of the same depth.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from torch import Tensor, nn
+
+from explainer.degradation.nets import PLAIN_COLOR, RESIDUAL_COLOR, build_pair, check_depth, default_batch
+from explainer.i18n import tr
+
+
+def _calibrate_bn(model: nn.Module, x: Tensor) -> None:
+    # Set BN running statistics to those of a real batch, then evaluate with them frozen: each
+    # point of the sweep is then processed independently (train-mode BN would mix the points).
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = None  # cumulative average: one batch → exactly its statistics
+    model.train()
+    with torch.no_grad():
+        model(x)
+    model.eval()
+
+
+def autocorrelation(signal: np.ndarray, max_lag: int) -> np.ndarray:
+    """Normalized autocorrelation of a 1-D signal (mean removed), lags 0..max_lag → (max_lag+1,)."""
+    s = np.asarray(signal, dtype=np.float64)
+    s = s - s.mean()
+    denom = float((s * s).sum())
+    if denom == 0.0:
+        return np.zeros(max_lag + 1)
+    return np.array([float((s[: len(s) - k] * s[k:]).sum()) / denom for k in range(max_lag + 1)])
+
+
+def correlation_length(acf: np.ndarray) -> int:
+    """First lag at which the autocorrelation drops below 1/2 (len(acf) if it never does)."""
+    below = np.flatnonzero(acf < 0.5)
+    return int(below[0]) if below.size else len(acf)
+
+
+@dataclass
+class ShatteredResult:
+    """Gradients along a sweep x(t) = (1-t)·a + t·b from a real image a toward b, t ∈ [0, span]."""
+
+    depth: int
+    t: np.ndarray  # (P,)
+    plain_grad: np.ndarray  # (P,) d f(x(t)) / dt for the plain net (f = logit of image a's class)
+    residual_grad: np.ndarray  # (P,)
+    max_lag: int
+    plain_acf: np.ndarray  # (max_lag+1,)
+    residual_acf: np.ndarray  # (max_lag+1,)
+    labels: tuple[int, int]  # classes of the two end images
+    seconds: float
+
+    @property
+    def plain_corr_length(self) -> int:
+        return correlation_length(self.plain_acf)
+
+    @property
+    def residual_corr_length(self) -> int:
+        return correlation_length(self.residual_acf)
+
+
+def sweep_gradient(model: nn.Module, a: Tensor, b: Tensor, t: Tensor, output: int, chunk: int = 128) -> np.ndarray:
+    """d model(x(t))[output] / dt for x(t) = a + t·(b - a); a, b (1, 1, H, W), t (P,) → (P,).
+
+    Autograd w.r.t. t itself (model in eval mode, so the points do not interact): one backward
+    per chunk gives every point's derivative, since the sum's gradient splits over independent points.
+    """
+    out = []
+    for start in range(0, len(t), chunk):
+        tc = t[start : start + chunk].clone().requires_grad_(True)
+        x = a + tc.view(-1, 1, 1, 1) * (b - a)
+        f = model(x)[:, output].sum()
+        (g,) = torch.autograd.grad(f, tc)
+        out.append(g.detach())
+    return torch.cat(out).numpy().astype(np.float64)
+
+
+def shattered_gradients(
+    depth: int = 56,
+    *,
+    points: int = 256,
+    max_lag: int = 40,
+    pair: tuple[int, int] = (0, 1),
+    span: float = 0.1,
+    init: str = "Kaiming",
+    seed: int = 0,
+) -> ShatteredResult:
+    """Balduzzi et al. 2017, Fig. 1, on real images: the gradient of one logit along a line in input space.
+
+    Both nets (BN on, statistics from 64 real images, then frozen) see x(t) = (1-t)·a + t·b for
+    ``points`` values of t in [0, span], where a and b are bundled test images ``pair`` and f is
+    the logit of a's class. Returns the derivative df/dt at each point and its autocorrelation up
+    to ``max_lag``. ``span`` 0.1 (the first tenth of the way from a to b) is the scale at which
+    Plain-56 has shattered while Plain-20 and ResNet-56 have not (measured; over the whole segment
+    even the residual net's gradient decorrelates within a step or two).
+    """
+    depth = check_depth(depth)
+    if not 16 <= points <= 1024:
+        raise ValueError(tr("The sweep needs between 16 and 1024 points, got {points}.", points=points))
+    if not 1 <= max_lag < points // 2:
+        raise ValueError(tr("max_lag must be between 1 and {hi}, got {max_lag}.", hi=points // 2 - 1, max_lag=max_lag))
+    if not 0.0 < span <= 1.0:
+        raise ValueError(tr("span must be in (0, 1] (a fraction of the way from image a to image b), got {span}.",
+                            span=span))
+    x, y = default_batch()
+    i, j = pair
+    if not (0 <= i < len(x) and 0 <= j < len(x)) or i == j:
+        raise ValueError(tr("pair must name two different images among the first {n}, got {pair}.", n=len(x), pair=pair))
+    plain, residual = build_pair(depth, batch_norm=True, init=init, seed=seed)
+    t = torch.linspace(0.0, span, points)
+    a, b = x[i : i + 1], x[j : j + 1]
+    t0 = time.perf_counter()
+    grads = []
+    for model in (plain, residual):
+        _calibrate_bn(model, x)
+        grads.append(sweep_gradient(model, a, b, t, int(y[i])))
+    seconds = time.perf_counter() - t0
+    return ShatteredResult(
+        depth, t.numpy(), grads[0], grads[1], max_lag,
+        autocorrelation(grads[0], max_lag), autocorrelation(grads[1], max_lag),
+        (int(y[i]), int(y[j])), seconds,
+    )
+
+
+def plot_shattered(res: ShatteredResult) -> Figure:
+    """Top: both gradient traces (each divided by its std); bottom: their autocorrelations."""
+    fig = Figure(figsize=(11, 5.5), layout="constrained")
+    axes = fig.subplots(2, 2)
+    for col, (name, g, acf, color) in enumerate((
+        (f"Plain-{res.depth}", res.plain_grad, res.plain_acf, PLAIN_COLOR),
+        (f"ResNet-{res.depth}", res.residual_grad, res.residual_acf, RESIDUAL_COLOR),
+    )):
+        std = float(np.std(g)) or 1.0
+        axes[0, col].plot(res.t, (g - g.mean()) / std, color=color, linewidth=1)
+        axes[0, col].set_title(tr("{name}: d logit / dt along the sweep", name=name))
+        axes[0, col].set_xlabel(tr("t (x = (1-t)·a + t·b; 0 = image a, 1 = image b)"))
+        axes[0, col].set_ylabel(tr("gradient (standardized)"))
+        lags = np.arange(len(acf))
+        axes[1, col].bar(lags, acf, color=color, width=0.8)
+        axes[1, col].axhline(0.5, color="0.5", linestyle=":", linewidth=1)
+        axes[1, col].set_ylim(-0.5, 1.05)
+        axes[1, col].set_xlabel(tr("lag (sweep steps)"))
+        axes[1, col].set_ylabel(tr("autocorrelation"))
+        axes[1, col].set_title(tr("correlation length {steps} step(s)", steps=correlation_length(acf)))
+    fig.suptitle(tr("Shattered gradients at depth {depth} (BN on, init): white noise vs brown noise", depth=res.depth))
+    return fig
+
+
+def explain_shattered(res: ShatteredResult) -> str:
+    """Markdown explanation from the measured autocorrelations."""
+    p1, r1 = float(res.plain_acf[1]), float(res.residual_acf[1])
+    pl, rl = res.plain_corr_length, res.residual_corr_length
+    verdict = (
+        tr("The plain net's gradient is closer to **white noise** (neighbouring inputs get unrelated gradients), "
+           "the residual net's to **brown noise** (a random walk: neighbours agree). Gradients that are noise "
+           "carry little information about which way to move the weights -- that is Balduzzi et al.'s "
+           "explanation of why deep plain nets are hard to train.")
+        if rl > pl or r1 > p1 + 0.1
+        else tr("At this depth the two traces are similarly correlated; shattering grows with depth -- try a deeper net.")
+    )
+    return tr(
+        "Autocorrelation at lag 1: plain {p1:.2f}, residual {r1:.2f}; the correlation drops below 1/2 after "
+        "{pl} step(s) for the plain net and {rl} for the residual net ({points} points on the first {span:.0%} "
+        "of the line from one real image to another).",
+        p1=p1, r1=r1, pl=pl, rl=rl, points=len(res.t), span=res.t[-1],
+    ) + "\n\n" + verdict

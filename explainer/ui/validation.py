@@ -1,0 +1,93 @@
+"""Every value a user (or a hand-made API call) sends, checked in one place, refused in the user's language.
+
+The model code below ``explainer.models`` knows nothing of this: it raises plain ``ValueError``s for
+architectures that cannot exist. The *limits* here are the app's own (how large a table is still
+worth reading, how long one request may hold the server); each is a named constant, and every handler
+checks its inputs through these functions before any computation starts.
+
+Each check returns the cleaned value or raises ``ValueError`` whose message is already translated
+(``tr``); ``explainer.ui.boundary`` turns it into a ``gr.Error``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from explainer.i18n import N_, tr
+
+# --- The app's limits (documented in the README's "Limits" table; tests check both agree) ---------
+#: Channels of a configured block or a network's input: more builds a model nobody can read.
+MAX_CHANNELS = 4096
+#: Height/width of an input in the shape tables: larger inputs teach nothing new and make tables slow.
+MAX_SIDE = 1024
+#: Output classes of a network preset.
+MAX_CLASSES = 100_000
+#: Deepest CIFAR-style net the widgets offer (He et al.'s deepest is 110).
+MAX_DEPTH = 110
+
+
+def _as_number(value: Any, label: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(tr("{name} must be a number, got {value}.", name=tr(label), value=repr(value))) from None
+    if number != number:  # NaN
+        raise ValueError(tr("{name} must be a number, got NaN.", name=tr(label)))
+    return number
+
+
+def whole_number(value: Any, label: str, *, lo: int, hi: int) -> int:
+    """``value`` as an int within [lo, hi], or ``ValueError`` naming the field (``label`` is a message id)."""
+    number = _as_number(value, label)
+    if not number.is_integer():
+        raise ValueError(tr("{name} must be a whole number, got {value}.", name=tr(label), value=value))
+    number_i = int(number)
+    if not lo <= number_i <= hi:
+        raise ValueError(tr("{name} must be between {lo} and {hi}, got {value}.", name=tr(label), lo=lo, hi=hi,
+                            value=number_i))
+    return number_i
+
+
+def number_between(value: Any, label: str, *, lo: float, hi: float) -> float:
+    """``value`` as a float within [lo, hi] (NaN and text refused), or ``ValueError`` naming the field."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
+    if not lo <= number <= hi:
+        raise ValueError(tr("{name} must be between {lo} and {hi}, got {value}.", name=tr(label), lo=lo, hi=hi,
+                            value=repr(value)))
+    return number
+
+
+def known_name(value: Any, choices: Iterable[str], message: str) -> str:
+    """``value`` if it is one of ``choices``; otherwise ``ValueError`` with ``message`` (a message id with the
+    fields ``{name}`` and ``{choices}``)."""
+    options = list(choices)
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(tr(message, name=repr(value), choices=", ".join(options)))
+    return value
+
+
+@dataclass(frozen=True)
+class WholeNumberField:
+    """A numeric widget's server-side check: its label (a message id) and its range."""
+
+    label: str
+    lo: int
+    hi: int
+
+    def __call__(self, value: Any) -> int:
+        return whole_number(value, self.label, lo=self.lo, hi=self.hi)
+
+
+# The numeric fields of the app, by the name of the handler argument they check.
+IN_CHANNELS = WholeNumberField(N_("Input channels"), 1, MAX_CHANNELS)
+OUT_CHANNELS = WholeNumberField(N_("Output channels"), 1, MAX_CHANNELS)
+HEIGHT = WholeNumberField(N_("Height"), 1, MAX_SIDE)
+WIDTH = WholeNumberField(N_("Width"), 1, MAX_SIDE)
+NUM_CLASSES = WholeNumberField(N_("Number of classes"), 1, MAX_CLASSES)
+STRIDE = WholeNumberField(N_("Stride"), 1, 2)

@@ -1,0 +1,1 @@
+"""Helpers the tests share: factories of small objects and the table of malformed inputs."""

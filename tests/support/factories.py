@@ -1,0 +1,48 @@
+"""Small objects several test modules build: a tiny seeded ResNet, tiny IDX files, a PNG "bomb" header."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from explainer.models.resnet import ResNetSpec, StageSpec, build_resnet
+from explainer.training.fashion_mnist import write_idx
+
+
+def tiny_model(seed: int = 0) -> nn.Module:
+    """A 2-stage, 1-block-per-stage ResNet (identity block in layer1, projection in layer2) at 32×32."""
+    torch.manual_seed(seed)
+    spec = ResNetSpec("basic", (StageSpec(8, 1, 1), StageSpec(16, 1, 2)), stem="cifar", stem_width=8,
+                      in_channels=1, num_classes=10)
+    model = build_resnet(spec).eval()
+    # Non-trivial BN statistics so that eval-mode BN is not the identity.
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.5, 2.0)
+            m.bias.data.uniform_(-0.2, 0.2)
+    return model
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A valid PNG signature + IHDR claiming width×height, with almost no pixel data (a "bomb")."""
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grayscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+def write_tiny(directory: Path, n_train: int = 12, n_test: int = 6, gz: bool = True) -> None:
+    rng = np.random.default_rng(0)
+    suffix = ".gz" if gz else ""
+    for split, n in (("train", n_train), ("t10k", n_test)):
+        write_idx(directory / f"{split}-images-idx3-ubyte{suffix}", rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
+        write_idx(directory / f"{split}-labels-idx1-ubyte{suffix}", (np.arange(n) % 10).astype(np.uint8))
+
