@@ -46,3 +46,9 @@ def write_tiny(directory: Path, n_train: int = 12, n_test: int = 6, gz: bool = T
         write_idx(directory / f"{split}-images-idx3-ubyte{suffix}", rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
         write_idx(directory / f"{split}-labels-idx1-ubyte{suffix}", (np.arange(n) % 10).astype(np.uint8))
 
+
+
+def random_batch(n: int = 4, size: int = 12, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """``n`` seeded N(0, 1) images (n, 1, size, size) and labels in 0..9, for the degradation nets."""
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, 1, size, size, generator=g), torch.randint(0, 10, (n,), generator=g)

@@ -1,0 +1,84 @@
+"""Tests of explainer.degradation.nets: depth and init checks, plain/residual twins."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from explainer.degradation import grad_norms, nets
+
+
+@pytest.mark.parametrize("depth", [8, 14, 56, 110, 122])
+def test_valid_depths(depth: int) -> None:
+    assert nets.check_depth(depth) == depth
+
+
+@pytest.mark.parametrize("depth", [2, 7, 9, 57, 128, 1000, True, 56.0, "56", None])
+def test_invalid_depths_raise_a_sentence(depth: object) -> None:
+    with pytest.raises(ValueError, match="[Dd]epth|6n\\+2"):
+        nets.check_depth(depth)
+
+
+def test_not_6n_plus_2_suggests_neighbours() -> None:
+    with pytest.raises(ValueError, match="try 56 or 62"):
+        nets.check_depth(58)
+
+
+def test_unknown_init_and_bad_batch() -> None:
+    with pytest.raises(ValueError, match="initialization"):
+        grad_norms.grad_norms(8, batch_norm=True, init="He")
+    with pytest.raises(ValueError, match="batch"):
+        grad_norms.grad_norms(8, batch_norm=True, init="Kaiming", batch=(torch.zeros(2, 3, 8, 8), torch.zeros(2, dtype=torch.long)))
+
+
+
+
+def test_plain_twin_has_same_layers_and_weights_except_projections() -> None:
+    plain, residual = nets.build_pair(14, batch_norm=True, init="Xavier", seed=3)
+    ps, rs = plain.state_dict(), residual.state_dict()
+    extra = set(rs) - set(ps)
+    assert set(ps) <= set(rs)
+    assert extra and all(".downsample." in k for k in extra)  # only the 1×1 projections differ
+    for k, v in ps.items():
+        assert v.shape == rs[k].shape and torch.equal(v, rs[k]), k
+    assert [n for n, _ in nets.weighted_layers(plain)] == [n for n, _ in nets.weighted_layers(residual)]
+    assert len(nets.weighted_layers(plain)) == 14  # 6n+2 weighted layers, projections not counted
+
+
+@pytest.mark.parametrize("batch_norm", [True, False])
+def test_twins_differ_exactly_by_the_skip(batch_norm: bool) -> None:
+    """Same block weights, same input: residual = relu(F(x) + x), plain = relu(F(x)), F(x) identical."""
+    plain, residual = nets.build_pair(14, batch_norm=batch_norm, init="Kaiming", seed=1)
+    x = torch.relu(torch.randn(3, 16, 10, 10, generator=torch.Generator().manual_seed(0)))
+    pb, rb = plain.layer1[1], residual.layer1[1]  # an identity block in both nets
+    for blk in (pb, rb):
+        blk.eval()
+    branch: dict[str, torch.Tensor] = {}
+    hp = pb.bn2.register_forward_hook(lambda m, i, o: branch.__setitem__("plain", o))
+    hr = rb.bn2.register_forward_hook(lambda m, i, o: branch.__setitem__("residual", o))
+    with torch.no_grad():
+        yp, yr = pb(x), rb(x)
+    hp.remove(), hr.remove()
+    torch.testing.assert_close(branch["plain"], branch["residual"], rtol=0, atol=0)
+    torch.testing.assert_close(yp, torch.relu(branch["plain"]))
+    torch.testing.assert_close(yr, torch.relu(branch["residual"] + x))
+    assert not torch.allclose(yp, yr)
+
+
+def test_zero_init_only_touches_the_residual_net() -> None:
+    plain, residual = nets.build_pair(8, batch_norm=True, init="Kaiming", zero_init_residual=True)
+    assert torch.count_nonzero(residual.layer1[0].bn2.weight) == 0
+    assert torch.all(plain.layer1[0].bn2.weight == 1)
+
+
+def test_pytorch_default_init_differs_from_kaiming() -> None:
+    _, a = nets.build_pair(8, init="PyTorch default", seed=0)
+    _, b = nets.build_pair(8, init="Kaiming", seed=0)
+    # reset_parameters: kaiming_uniform(a=√5) → weight std = 1/√(3·fan_in); He-normal fan_out is larger.
+    fan_in = 16 * 9
+    assert a.layer1[0].conv1.weight.std().item() == pytest.approx(1 / math.sqrt(3 * fan_in), rel=0.1)
+    assert b.layer1[0].conv1.weight.std().item() == pytest.approx(math.sqrt(2 / fan_in), rel=0.1)
+
+
