@@ -4,15 +4,16 @@ Binds to 127.0.0.1 unless GRADIO_SERVER_NAME says otherwise (0.0.0.0 for a class
 comes from GRADIO_SERVER_PORT (default 7860). No public share link is created.
 """
 
+from explainer import runtime
 from explainer.ui.app import build_demo
 from explainer.ui.blocks_tab import warm_up
-from explainer.ui.launch import atomic_image_cache_writes, configure_process, launch_kwargs
+from explainer.ui.launch import launch_kwargs
 
-atomic_image_cache_writes()  # concurrent sessions getting the same image (explainer/ui/launch.py)
+runtime.configure_libraries()  # Pillow limits, CJK plot font, Gradio cache fix: every setting in explainer/runtime.py
 demo = build_demo()
 
 if __name__ == "__main__":
-    configure_process()  # torch threads, malloc arenas (measured: explainer/ui/launch.py)
+    runtime.configure_process()  # torch threads, malloc arenas (measured: explainer/runtime.py)
     demo.queue(default_concurrency_limit=4).launch(prevent_thread_lock=True, **launch_kwargs())
     warm_up()  # the first shape trace's one-time cost, paid while the page is already being served
     demo.block_thread()

@@ -20,7 +20,6 @@ has a translation with the same fields. This module imports neither gradio nor t
 from __future__ import annotations
 
 import contextlib
-import logging
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -133,38 +132,10 @@ def fields_of(template: str) -> set[str]:
     return set(_FIELD.findall(template))
 
 
-def _register_cjk_font() -> None:
-    """Let matplotlib draw Chinese plot titles: add an installed CJK font as a fallback family.
-
-    Matplotlib (≥ 3.6) falls back glyph by glyph along ``font.family``, so Latin text keeps
-    DejaVu Sans and only the Chinese characters come from the CJK font. Its font cache is not
-    rebuilt when fonts are installed later, so known files are added explicitly.
-    """
-    try:
-        from matplotlib import font_manager, rcParams
-    except ImportError:  # pragma: no cover - matplotlib is a hard dependency
-        return
-    wanted = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC")
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    if not known.intersection(wanted):
-        for path in font_manager.findSystemFonts():
-            if re.search(r"wqy|NotoSansCJK|SourceHanSans", path, re.IGNORECASE):
-                with contextlib.suppress(Exception):
-                    font_manager.fontManager.addfont(path)
-        known = {f.name for f in font_manager.fontManager.ttflist}
-    found = [name for name in wanted if name in known]
-    if found:
-        # A generic family resolves to one font; fallback needs the CJK family listed explicitly.
-        rcParams["font.family"] = ["sans-serif", found[0]]
-        # The CJK font has no bold face; matplotlib would log that for every bold title it draws.
-        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-
-
 def has_cjk_font() -> bool:
-    """Whether plots can show Chinese characters (a CJK font is installed and registered)."""
+    """Whether plots can show Chinese characters (a CJK font is installed and registered by
+    ``explainer.runtime.use_cjk_font_fallback``)."""
     from matplotlib import rcParams
 
     return any("Hei" in f or "CJK" in f or "Han" in f for f in rcParams["font.family"])
 
-
-_register_cjk_font()

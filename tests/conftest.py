@@ -1,4 +1,4 @@
-"""Shared test setup: no analytics, deterministic torch, a helper to launch the app once."""
+"""Shared test setup: no analytics, deterministic torch, the app's library settings, the app served once."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from collections.abc import Iterator
 import pytest
 import torch
 
+from explainer import runtime
+
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 torch.manual_seed(0)
+runtime.configure_libraries()  # the library settings app.py applies (Pillow limits, CJK plot font, Gradio fix)
 
 
 def free_port() -> int:

@@ -72,7 +72,7 @@ def test_corrupt_or_wrong_weights_are_reported(empty_cache, random_state):
 def test_matches_torchvision_when_it_imports(empty_cache, random_state):
     """Oracle: the same state dict in torchvision's own resnet18 gives the same logits."""
     try:
-        from explainer.tv import import_torchvision
+        from explainer.runtime import import_torchvision
 
         tv = import_torchvision()
     except Exception as err:  # noqa: BLE001

@@ -14,7 +14,7 @@ from explainer.models.resnet import (
     residual_blocks,
     torchvision_spec,
 )
-from explainer.tv import import_torchvision
+from explainer.runtime import import_torchvision
 
 tv = import_torchvision()
 

@@ -98,7 +98,7 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> ResNet:
 def class_names() -> tuple[str, ...]:
     """The 1000 ImageNet class names from torchvision's metadata, or neutral "class 123" labels."""
     try:
-        from explainer.tv import import_torchvision
+        from explainer.runtime import import_torchvision
 
         tv = import_torchvision()
         names = tuple(tv.models.ResNet18_Weights.IMAGENET1K_V1.meta["categories"])

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from torch import Tensor
 
 from explainer.i18n import tr
@@ -43,12 +43,8 @@ MAX_PIXELS = 40_000_000
 #: Decoders we trust with user files; everything Pillow can read beyond these is refused.
 ALLOWED_FORMATS: tuple[str, ...] = ("PNG", "JPEG", "MPO", "WEBP", "BMP", "GIF", "TIFF")
 
-# Pillow refuses (DecompressionBombError) above 2× this and warns above 1×; align it with our
-# limit so that the check also protects Pillow calls made elsewhere (e.g. Gradio's own
-# ``Image.open`` of an upload). We check explicitly as well, before ``load()``.
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-# Truncated files must be errors, not half-grey images the model would happily classify.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+# Pillow's own limit is aligned with MAX_PIXELS, and truncated files made errors, by
+# ``explainer.runtime.limit_pillow`` (applied by app.py); we check explicitly as well, before ``load()``.
 
 InvertMode = Literal["auto", "yes", "no"]
 FitMode = Literal["pad", "crop"]

@@ -139,7 +139,7 @@ def find_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path | None
 
 def _download(split: str) -> Split:
     # Last resort for machines with internet; torchvision is only imported here.
-    from explainer.tv import import_torchvision
+    from explainer.runtime import import_torchvision
 
     root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "resnet-explainer"
     try:

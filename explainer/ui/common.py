@@ -126,7 +126,7 @@ def _boundary(fn: Callable[..., Any], lang: str) -> Iterator[None]:
             yield
         except gr.Error:
             raise
-        except (ValueError, TypeError) as err:
+        except ValueError as err:  # the logic's and validation's sentences, already translated
             raise gr.Error(str(err)) from err
         except MemoryError as err:
             raise gr.Error(tr("That request needs more memory than this server has; try smaller sizes.")) from err
@@ -140,8 +140,8 @@ def ui_errors(fn: F) -> F:
     """Run a handler in the request's language and turn its ``ValueError`` into a ``gr.Error``.
 
     The logic's sentences are already translated (``tr`` inside ``use_language``). Anything other
-    than ``ValueError``/``TypeError`` is a bug: it is logged with its traceback on the server and
-    the user gets a short apology instead of a stack trace.
+    than ``ValueError`` (a ``TypeError`` included: its text is Python's, not a sentence) is a bug: it is
+    logged with its traceback on the server and the user gets a short apology instead of a stack trace.
     """
 
     @functools.wraps(fn)
