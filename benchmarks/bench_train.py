@@ -3,7 +3,8 @@
     python scripts/bench_train.py [--steps 12] [--batch-size 128] [--size 96]
 
 Same model (D2L ResNet-18), same batch size, same input size, same synthetic uint8 batch. "ours" is
-exactly the trainer's step (augment → to_model_input → channels_last → bf16 autocast → SGD Nesterov);
+exactly the trainer's step (augment → to_model_input → channels_last → ``loop.train_step`` with the
+ResNet-18 recipe: bf16 autocast, SGD Nesterov, one-cycle schedule);
 "d2l" is the book's loop (fp32, NCHW, plain SGD). Rounds alternate so machine noise hits both alike.
 """
 
@@ -22,7 +23,8 @@ from torch import nn
 
 from explainer.models.resnet import build_resnet, d2l_resnet18_spec
 from explainer.training.fashion_mnist import to_model_input
-from explainer.training.trainer import augment
+from explainer.training.loop import augment, make_optimizer, make_scheduler, model_input, train_step
+from explainer.training.recipe import RESNET18_RECIPE
 
 
 def _steps(mode: str, steps: int, batch: int, size: int) -> float:
@@ -31,10 +33,11 @@ def _steps(mode: str, steps: int, batch: int, size: int) -> float:
     images = torch.randint(0, 256, (batch, 28, 28), dtype=torch.uint8)
     labels = torch.randint(0, 10, (batch,))
     g = torch.Generator().manual_seed(0)
-    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1 if mode == "ours" else 0.0)
+    recipe = RESNET18_RECIPE
     if mode == "ours":
         model = model.to(memory_format=torch.channels_last)
-        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=5e-4)
+        opt = make_optimizer(model, recipe)
+        sched = make_scheduler(opt, recipe, total_steps=steps + 2)
     else:
         opt = torch.optim.SGD(model.parameters(), lr=0.05)
     model.train()
@@ -42,15 +45,13 @@ def _steps(mode: str, steps: int, batch: int, size: int) -> float:
     for i in range(steps + 2):  # two warm-up steps
         t0 = time.perf_counter()
         if mode == "ours":
-            x = to_model_input(augment(images, 2, True, g), size).contiguous(memory_format=torch.channels_last)
-            with torch.autocast("cpu", dtype=torch.bfloat16):
-                loss = loss_fn(model(x).float(), labels)
+            x = model_input(augment(images, recipe.crop_padding, recipe.hflip, g), size, recipe.channels_last)
+            train_step(model, opt, sched, x, labels, recipe)
         else:
-            x = to_model_input(images, size)
-            loss = loss_fn(model(x), labels)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+            loss = nn.functional.cross_entropy(model(to_model_input(images, size)), labels)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
         if i >= 2:
             times.append(time.perf_counter() - t0)
     return batch / statistics.median(times)

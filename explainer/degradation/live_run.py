@@ -5,23 +5,23 @@ from __future__ import annotations
 
 import functools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import Tensor
 
 from explainer.degradation.nets import IMAGE_SIZE, PLAIN_COLOR, RESIDUAL_COLOR, build_pair, check_depth
 from explainer.i18n import tr
-from explainer.training.fashion_mnist import to_model_input
+from explainer.training.loop import make_optimizer, make_scheduler, model_input, train_step
+from explainer.training.recipe import LIVE_RECIPE
 from explainer.training.samples import load_sample
 
 LIVE_MAX_DEPTH = 56
 LIVE_MAX_STEPS = 300
-LIVE_BATCH = 64
+LIVE_BATCH = LIVE_RECIPE.batch_size
 
 
 @dataclass
@@ -89,9 +89,10 @@ def live_run(
 ) -> Iterator[LiveState]:
     """Train Plain-``depth`` and ResNet-``depth`` side by side (one step each, alternating).
 
-    ``images`` uint8 (N, 28, 28), ``labels`` (N,). SGD momentum 0.9 with a linear warm-up over the
-    first 10 % of steps (deep plain nets diverge at once otherwise), batch 64, fp32. Yields a
-    ``LiveState`` every ``every`` steps and at the end; the caller may stop iterating at any time.
+    ``images`` uint8 (N, 28, 28), ``labels`` (N,). ``LIVE_RECIPE`` with this ``lr`` and ``seed``:
+    SGD momentum 0.9 with a linear warm-up over the first 10 % of steps (deep plain nets diverge at
+    once otherwise), batch 64, fp32. Batches are drawn with replacement, the same for both nets.
+    Yields a ``LiveState`` every ``every`` steps and at the end; the caller may stop iterating at any time.
     """
     depth = check_depth(depth, hi=LIVE_MAX_DEPTH)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= LIVE_MAX_STEPS:
@@ -99,29 +100,23 @@ def live_run(
                             hi=LIVE_MAX_STEPS, steps=steps))
     if len(images) < LIVE_BATCH:
         raise ValueError(tr("The live run needs at least {batch} images, got {n}.", batch=LIVE_BATCH, n=len(images)))
+    recipe = replace(LIVE_RECIPE, lr=lr, seed=seed)
     plain, residual = build_pair(depth, batch_norm=True, init="Kaiming", seed=seed)
-    opts = [torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9, weight_decay=1e-4) for m in (plain, residual)]
-    warmup = max(1, steps // 10)
+    runs = []
+    for model, losses, errors in ((plain, [], []), (residual, [], [])):
+        model.train()
+        optimizer = make_optimizer(model, recipe)
+        runs.append((model, optimizer, make_scheduler(optimizer, recipe, total_steps=steps), losses, errors))
     g = torch.Generator().manual_seed(seed)
-    state = LiveState(depth, 0, steps)
+    state = LiveState(depth, 0, steps, runs[0][3], runs[0][4], runs[1][3], runs[1][4])
     t0 = time.perf_counter()
     for step in range(1, steps + 1):
         idx = torch.randint(0, len(images), (LIVE_BATCH,), generator=g)
-        x, y = to_model_input(images[idx], size=IMAGE_SIZE), labels[idx]
-        for model, opt, losses, errors in (
-            (plain, opts[0], state.plain_loss, state.plain_error),
-            (residual, opts[1], state.residual_loss, state.residual_error),
-        ):
-            for group in opt.param_groups:
-                group["lr"] = lr * min(1.0, step / warmup)
-            model.train()
-            logits = model(x)
-            loss = F.cross_entropy(logits, y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            losses.append(float(loss.detach()))
-            errors.append(float((logits.argmax(1) != y).float().mean()))
+        x, y = model_input(images[idx], IMAGE_SIZE, recipe.channels_last), labels[idx]
+        for model, optimizer, scheduler, losses, errors in runs:
+            result = train_step(model, optimizer, scheduler, x, y, recipe)
+            losses.append(result.loss)
+            errors.append(result.wrong / len(y))
         state.step = step
         state.seconds = time.perf_counter() - t0
         if step % every == 0 or step == steps:

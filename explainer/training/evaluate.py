@@ -12,7 +12,7 @@ from pathlib import Path
 
 from explainer.training.checkpoint import DEFAULT_WEIGHTS, load_model
 from explainer.training.fashion_mnist import CLASS_NAMES, load_split
-from explainer.training.trainer import evaluate
+from explainer.training.loop import evaluate
 
 
 def main(argv: list[str] | None = None) -> dict[str, object]:
@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     args = parser.parse_args(argv)
     model = load_model(args.weights)
     test = load_split("test", args.data_dir)
-    accuracy, confusion = evaluate(model, test, progress=True)
+    result = evaluate(model, test, progress=True)
+    accuracy, confusion = result.accuracy, result.confusion
     per_class = confusion.diag().float() / confusion.sum(1).float()
     for name, acc in zip(CLASS_NAMES, per_class.tolist()):
         print(f"{name:>12}: {acc:.4f}")

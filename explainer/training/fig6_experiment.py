@@ -25,6 +25,10 @@ every epoch.
 
 ``--jobs 2`` trains two nets at a time, one thread each (these 16–64-channel convs scale poorly
 across threads, so two single-threaded processes finish sooner than one two-threaded one).
+
+The recipe is ``explainer.training.recipe.FIG6_RECIPE``; the loop, the schedule (PyTorch's
+``SequentialLR(LinearLR, CosineAnnealingLR)``) and the evaluation are the shared ones in
+``explainer.training.loop``.
 """
 
 from __future__ import annotations
@@ -36,46 +40,36 @@ import os
 import shlex
 import sys
 import time
-from contextlib import nullcontext
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from explainer.i18n import tr
 from explainer.models.resnet import build_resnet, cifar_spec
 from explainer.training.artifacts import CHECKPOINT_DIR, PLAIN20_WEIGHTS, RESNET20_WEIGHTS, RESULTS_PATH
 from explainer.training.checkpoint import save_weights
-from explainer.training.fashion_mnist import Split, load_split, read_split_files, to_model_input
+from explainer.training.fashion_mnist import Split, load_split, read_split_files
+from explainer.training.loop import (
+    epoch_batches,
+    evaluate,
+    make_optimizer,
+    make_scheduler,
+    steps_per_epoch,
+    train_epoch,
+)
+from explainer.training.recipe import FIG6_RECIPE, Recipe, add_recipe_flags, recipe_from_args
 
 COMMAND = "python -m explainer.training.fig6_experiment"
-IMAGE_SIZE = 28
+#: The recipe fields the command line exposes (``--fp32`` is kept as a synonym of ``--no-bf16``).
+FLAGS = ("train_subset", "epochs", "batch_size", "lr", "momentum", "weight_decay", "warmup_epochs", "seed", "bf16",
+         "grad_every")
 
 
 def _regenerate() -> str:
     """The regenerate hint in the request's language (load errors reach the app's Degradation tab)."""
     return tr("Regenerate it with `{command}` (about 45 minutes on 2 cores).", command=COMMAND)
-
-
-@dataclass
-class Recipe:
-    """The one recipe all nets share (stored in every run of the JSON)."""
-
-    train_subset: int = 10000  # fixed seeded subset of the 60k training images
-    epochs: int = 24
-    batch_size: int = 128  # He et al. §4.2
-    lr: float = 0.1  # peak learning rate, He et al. §4.2
-    momentum: float = 0.9
-    weight_decay: float = 1e-4  # He et al. §4.2 (on conv/fc weights only, not BN or biases)
-    warmup_epochs: float = 1.0  # linear warm-up from lr/10: the paper warms up its deepest net
-    schedule: str = "linear warm-up, then cosine decay to 0"
-    augmentation: str = "none"
-    bf16: bool = True  # bf16 autocast + channels_last on the CPU
-    seed: int = 0  # subset, batch order and init
-    grad_every: int = 10  # record per-layer gradient norms every N steps (mean per epoch)
 
 
 def train_subset(train: Split, n: int, seed: int) -> Split:
@@ -92,30 +86,6 @@ def weighted_layer_names(model: nn.Module) -> list[str]:
     return [n for n, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear)) and ".downsample" not in n]
 
 
-@torch.no_grad()
-def error_rate(model: nn.Module, split: Split, *, bf16: bool, batch_size: int = 1000) -> tuple[float, float]:
-    """(error, mean cross-entropy) of ``model`` in eval mode on a whole split."""
-    model.eval()
-    wrong, loss_sum = 0, 0.0
-    ctx = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else nullcontext()
-    for start in range(0, len(split), batch_size):
-        x = to_model_input(split.images[start : start + batch_size], IMAGE_SIZE).contiguous(memory_format=torch.channels_last)
-        y = split.labels[start : start + batch_size]
-        with ctx:
-            logits = model(x).float()
-        wrong += int((logits.argmax(1) != y).sum())
-        loss_sum += float(F.cross_entropy(logits, y, reduction="sum"))
-    return wrong / len(split), loss_sum / len(split)
-
-
-def lr_at(step: int, total: int, warmup: int, recipe: Recipe) -> float:
-    """Learning rate of step ``step`` (0-based): linear warm-up from lr/10, then cosine to 0."""
-    if step < warmup:
-        return recipe.lr * (0.1 + 0.9 * step / warmup)
-    progress = (step - warmup) / max(1, total - warmup)
-    return recipe.lr * 0.5 * (1.0 + math.cos(math.pi * progress))
-
-
 def run_name(depth: int, residual: bool) -> str:
     return f"{'ResNet' if residual else 'Plain'}-{depth}"
 
@@ -129,83 +99,62 @@ def train_one(depth: int, residual: bool, recipe: Recipe, train: Split, test: Sp
     name = run_name(depth, residual)
     torch.manual_seed(recipe.seed)
     model = build_resnet(cifar_spec(depth, residual=residual, batch_norm=True, in_channels=1, num_classes=10))
-    model = model.to(memory_format=torch.channels_last)
-    decay = [p for p in model.parameters() if p.dim() > 1]
-    no_decay = [p for p in model.parameters() if p.dim() <= 1]
-    opt = torch.optim.SGD(
-        [{"params": decay, "weight_decay": recipe.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-        lr=recipe.lr, momentum=recipe.momentum,
-    )
-    steps_per_epoch = len(train) // recipe.batch_size
-    if steps_per_epoch == 0:
-        raise ValueError(f"The training subset ({len(train)} images) is smaller than one batch ({recipe.batch_size}).")
-    total = steps_per_epoch * recipe.epochs
-    warmup = max(1, round(recipe.warmup_epochs * steps_per_epoch))
-    layers = [(n, m) for n, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear)) and ".downsample" not in n]
-    autocast = torch.autocast("cpu", dtype=torch.bfloat16) if recipe.bf16 else nullcontext()
+    if recipe.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    optimizer = make_optimizer(model, recipe)
+    epoch_steps = steps_per_epoch(len(train), recipe)
+    scheduler = make_scheduler(optimizer, recipe, epoch_steps * recipe.epochs, epoch_steps)
+    layer_names = weighted_layer_names(model)
+    layers = [model.get_submodule(n) for n in layer_names]
+    gsum, gcount = torch.zeros(len(layers), dtype=torch.float64), 0
+
+    def record_grad_norms(step: int) -> None:
+        nonlocal gsum, gcount
+        if step % recipe.grad_every == 0:
+            gsum += torch.tensor([float(m.weight.grad.norm()) for m in layers], dtype=torch.float64)
+            gcount += 1
+
+    evaluate_on = {"input_size": recipe.input_size, "batch_size": 1000, "bf16": recipe.bf16,
+                   "channels_last": recipe.channels_last}
     curves: dict[str, list[Any]] = {k: [] for k in ("x", "train_loss", "train_error", "test_error", "test_loss", "lr", "grad_norms")}
-    t_start, step = time.perf_counter(), 0
-    truncated = False
+    t_start, step, truncated = time.perf_counter(), 0, False
     for epoch in range(recipe.epochs):
-        model.train()
-        # Same order for every net: the permutation depends on the seed and the epoch only.
-        perm = torch.randperm(len(train), generator=torch.Generator().manual_seed(recipe.seed * 1000 + epoch))
-        loss_sum, wrong, seen = 0.0, 0, 0
         gsum, gcount = torch.zeros(len(layers), dtype=torch.float64), 0
-        for i in range(steps_per_epoch):
-            idx = perm[i * recipe.batch_size : (i + 1) * recipe.batch_size]
-            x = to_model_input(train.images[idx], IMAGE_SIZE).contiguous(memory_format=torch.channels_last)
-            y = train.labels[idx]
-            for group in opt.param_groups:
-                group["lr"] = lr_at(step, total, warmup, recipe)
-            with autocast:
-                logits = model(x)
-            loss = F.cross_entropy(logits.float(), y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            if step % recipe.grad_every == 0:
-                gsum += torch.tensor([float(m.weight.grad.norm()) for _, m in layers], dtype=torch.float64)
-                gcount += 1
-            opt.step()
-            loss_sum += float(loss.detach()) * len(y)
-            wrong += int((logits.detach().argmax(1) != y).sum())
-            seen += len(y)
-            step += 1
-            if not math.isfinite(float(loss.detach())):
-                raise RuntimeError(f"{name}: the loss became {float(loss)} at step {step}; the recipe diverged.")
-            if max_steps is not None and step >= max_steps:
-                truncated = True
-                break
-        test_err, test_loss = error_rate(model, test, bf16=recipe.bf16)
-        curves["x"].append(epoch + 1 if not truncated else round(epoch + seen / (steps_per_epoch * recipe.batch_size), 4))
-        curves["train_loss"].append(round(loss_sum / seen, 5))
-        curves["train_error"].append(round(wrong / seen, 5))
-        curves["test_error"].append(round(test_err, 5))
-        curves["test_loss"].append(round(test_loss, 5))
-        curves["lr"].append(round(opt.param_groups[0]["lr"], 6))
+        stats = train_epoch(model, optimizer, scheduler, epoch_batches(train, recipe, epoch, size=recipe.input_size),
+                            recipe, first_step=step, max_steps=max_steps, on_grads=record_grad_norms, net_name=name)
+        step += stats.steps
+        truncated = max_steps is not None and step >= max_steps
+        test_result = evaluate(model, test, **evaluate_on)
+        curves["x"].append(epoch + 1 if not truncated else round(epoch + stats.seen / (epoch_steps * recipe.batch_size), 4))
+        curves["train_loss"].append(round(stats.loss, 5))
+        curves["train_error"].append(round(stats.error, 5))
+        curves["test_error"].append(round(test_result.error, 5))
+        curves["test_loss"].append(round(test_result.loss, 5))
+        curves["lr"].append(round(stats.lr, 6))
         curves["grad_norms"].append([round(float(v), 6) for v in (gsum / max(1, gcount))])
         elapsed = time.perf_counter() - t_start
         if log:
             eta = elapsed / (epoch + 1) * (recipe.epochs - epoch - 1)
-            print(f"{name} epoch {epoch + 1}/{recipe.epochs}: train loss {loss_sum / seen:.4f}, "
-                  f"train err {wrong / seen:.2%}, test err {test_err:.2%}, {elapsed:.0f} s (ETA {eta:.0f} s)", flush=True)
+            print(f"{name} epoch {epoch + 1}/{recipe.epochs}: train loss {stats.loss:.4f}, "
+                  f"train err {stats.error:.2%}, test err {test_result.error:.2%}, {elapsed:.0f} s (ETA {eta:.0f} s)",
+                  flush=True)
         if truncated:
             break
-    final_train_error, final_train_loss = error_rate(model, train, bf16=recipe.bf16)
+    final = evaluate(model, train, **evaluate_on)
     wall = time.perf_counter() - t_start
     run = {
         "name": name,
         "depth": depth,
         "residual": residual,
         "batch_norm": True,
-        "recipe": asdict(recipe),
+        "recipe": recipe.record(),
         "x_axis": "epoch",
         **{k: curves[k] for k in ("x", "train_loss", "train_error", "test_error", "test_loss", "lr")},
-        "grad_norm_layers": [n for n, _ in layers],
+        "grad_norm_layers": layer_names,
         "grad_norms": curves["grad_norms"],  # per epoch: mean ‖∂L/∂W‖ per layer (every grad_every steps)
         "final": {
-            "train_error_eval": round(final_train_error, 5),  # final model, eval mode, whole training subset
-            "train_loss_eval": round(final_train_loss, 5),
+            "train_error_eval": round(final.error, 5),  # final model, eval mode, whole training subset
+            "train_loss_eval": round(final.loss, 5),
             "train_error_last_epoch": curves["train_error"][-1],  # running mean over the last epoch
             "test_error": curves["test_error"][-1],
         },
@@ -225,16 +174,16 @@ def _load_data(data_dir: str | None, tiny_data: bool) -> tuple[Split, Split]:
     return load_split("train", data_dir), load_split("test", data_dir)
 
 
-def _worker(job: tuple[int, bool, dict[str, Any], str | None, bool, int | None, int, str]) -> dict[str, Any]:
-    depth, residual, recipe_dict, data_dir, tiny_data, max_steps, threads, weights_dir = job
+def _worker(job: tuple[int, bool, Recipe, str | None, bool, int | None, int, str]) -> dict[str, Any]:
+    depth, residual, recipe, data_dir, tiny_data, max_steps, threads, weights_dir = job
     torch.set_num_threads(threads)
-    recipe = Recipe(**recipe_dict)
     train, test = _load_data(data_dir, tiny_data)
-    train = train_subset(train, min(recipe.train_subset, len(train)), recipe.seed)
+    if recipe.train_subset is not None:
+        train = train_subset(train, min(recipe.train_subset, len(train)), recipe.seed)
     run, model = train_one(depth, residual, recipe, train, test, max_steps=max_steps)
     if depth == 20 and weights_dir:
         path = Path(weights_dir) / (PLAIN20_WEIGHTS.name if not residual else RESNET20_WEIGHTS.name)
-        save_weights(model, path, metadata={"name": run["name"], "recipe": json.dumps(asdict(recipe))})
+        save_weights(model, path, metadata={"name": run["name"], "recipe": json.dumps(recipe.record())})
     return run
 
 
@@ -245,7 +194,7 @@ def run_experiment(recipe: Recipe, *, depths: tuple[int, ...] = (20, 56), jobs: 
     # Longest first, so two parallel workers finish at about the same time.
     plan = [(d, r) for d in sorted(depths, reverse=True) for r in (False, True)]
     threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else torch.get_num_threads()
-    job_args = [(d, r, asdict(recipe), data_dir, tiny_data, max_steps, threads, str(weights_dir) if weights_dir else "")
+    job_args = [(d, r, recipe, data_dir, tiny_data, max_steps, threads, str(weights_dir) if weights_dir else "")
                 for d, r in plan]
     t0 = time.perf_counter()
     if jobs > 1:
@@ -388,22 +337,23 @@ def summarize(results: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse_args(argv: list[str] | None = None) -> tuple[Recipe, argparse.Namespace]:
+    """The recipe and the other options of a command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    defaults = Recipe()
-    parser.add_argument("--train-subset", type=int, default=defaults.train_subset)
-    parser.add_argument("--epochs", type=int, default=defaults.epochs)
-    parser.add_argument("--lr", type=float, default=defaults.lr)
-    parser.add_argument("--seed", type=int, default=defaults.seed)
+    add_recipe_flags(parser, FIG6_RECIPE, FLAGS)
+    parser.add_argument("--fp32", dest="bf16", action="store_false", help="no bf16 autocast (same as --no-bf16)")
     parser.add_argument("--with-110", action="store_true", help="also train Plain-110 and ResNet-110 (≈ 2× the time)")
     parser.add_argument("--jobs", type=int, default=2, help="nets trained in parallel (one thread each when > 1)")
     parser.add_argument("--out", type=Path, default=RESULTS_PATH)
     parser.add_argument("--weights-dir", type=Path, default=CHECKPOINT_DIR)
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--max-steps", type=int, default=None, help="stop each net after N steps (timing runs)")
-    parser.add_argument("--fp32", action="store_true", help="no bf16 autocast")
     args = parser.parse_args(argv)
-    recipe = Recipe(train_subset=args.train_subset, epochs=args.epochs, lr=args.lr, seed=args.seed, bf16=not args.fp32)
+    return recipe_from_args(args, FIG6_RECIPE, FLAGS), args
+
+
+def main(argv: list[str] | None = None) -> None:
+    recipe, args = parse_args(argv)
     depths = (20, 56, 110) if args.with_110 else (20, 56)
     command = "python -m explainer.training.fig6_experiment" + (" " + shlex.join(argv if argv is not None else sys.argv[1:])).rstrip()
     result = run_experiment(recipe, depths=depths, jobs=args.jobs, out=args.out, weights_dir=args.weights_dir,

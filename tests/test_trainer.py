@@ -12,7 +12,8 @@ import pytest
 import torch
 
 import explainer.training.trainer as train_module
-from explainer.training.trainer import augment, main
+from explainer.training.loop import augment
+from explainer.training.trainer import main
 from tests.support.factories import write_tiny
 
 TINY = ["--epochs", "1", "--batch-size", "4", "--input-size", "32", "--low-res-size", "32", "--tiny-data"]

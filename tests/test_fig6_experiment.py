@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,8 @@ import torch
 
 from explainer.training import fig6_experiment as exp
 from explainer.training.fashion_mnist import FILES, Split, write_idx
+from explainer.training.loop import make_optimizer, make_scheduler
+from explainer.training.recipe import FIG6_RECIPE
 
 
 def _split(n: int, seed: int) -> Split:
@@ -93,15 +96,21 @@ def test_train_subset_is_seeded_and_content_blind() -> None:
 
 
 def test_lr_schedule_warms_up_then_decays() -> None:
-    r = exp.Recipe(lr=0.1)
-    lrs = [exp.lr_at(s, 100, 10, r) for s in range(100)]
+    r = replace(FIG6_RECIPE, lr=0.1, warmup_epochs=1.0)
+    opt = make_optimizer(torch.nn.Linear(2, 2), r)
+    sched = make_scheduler(opt, r, total_steps=100, steps_per_epoch=10)
+    lrs = []
+    for _ in range(100):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
     assert lrs[0] == pytest.approx(0.01) and max(lrs) == pytest.approx(0.1)
     assert np.all(np.diff(lrs[10:]) <= 0) and lrs[-1] < 1e-3
 
 
 def test_train_one_produces_a_valid_run() -> None:
     torch.set_num_threads(1)
-    recipe = exp.Recipe(train_subset=64, epochs=2, batch_size=16, bf16=False, grad_every=1)
+    recipe = replace(FIG6_RECIPE, train_subset=64, epochs=2, batch_size=16, bf16=False, grad_every=1)
     run, model = exp.train_one(8, True, recipe, _split(64, 0), _split(32, 1), log=False)
     assert run["x"] == [1, 2] and len(run["train_error"]) == len(run["test_error"]) == 2
     assert len(run["grad_norms"]) == 2 and len(run["grad_norms"][0]) == len(run["grad_norm_layers"]) == 8
@@ -119,7 +128,7 @@ def test_run_experiment_end_to_end_on_tiny_idx_files(tmp_path: Path) -> None:
         write_idx(data_dir / f"{images_stem}.gz", s.images.numpy())
         write_idx(data_dir / f"{labels_stem}.gz", s.labels.numpy().astype(np.uint8))
     out = tmp_path / "out.json"
-    recipe = exp.Recipe(train_subset=64, epochs=1, batch_size=16, bf16=False)
+    recipe = replace(FIG6_RECIPE, train_subset=64, epochs=1, batch_size=16, bf16=False)
     exp.run_experiment(recipe, depths=(8,), jobs=1, out=out, weights_dir=None, data_dir=str(data_dir),
                        tiny_data=True, max_steps=2, command="test")
     data = exp.load_degradation_results(out)
