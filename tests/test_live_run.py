@@ -20,3 +20,42 @@ def test_live_run_yields_and_limits() -> None:
         next(live_run.live_run(8, 301, images=images, labels=labels))
     with pytest.raises(ValueError, match="between 8 and 56"):
         next(live_run.live_run(110, 10, images=images, labels=labels))
+
+
+def _old_live_losses(depth: int, steps: int, images: torch.Tensor, labels: torch.Tensor, lr: float = 0.05,
+                     seed: int = 0) -> list[list[float]]:
+    """The live run's loop before it used explainer.training.loop (the oracle): per-step losses and errors."""
+    import torch.nn.functional as F
+
+    from explainer.degradation.nets import IMAGE_SIZE, build_pair
+    from explainer.training.fashion_mnist import to_model_input
+
+    plain, residual = build_pair(depth, batch_norm=True, init="Kaiming", seed=seed)
+    opts = [torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9, weight_decay=1e-4) for m in (plain, residual)]
+    warmup = max(1, steps // 10)
+    g = torch.Generator().manual_seed(seed)
+    out: list[list[float]] = [[], [], [], []]
+    for step in range(1, steps + 1):
+        idx = torch.randint(0, len(images), (64,), generator=g)
+        x, y = to_model_input(images[idx], size=IMAGE_SIZE), labels[idx]
+        for k, (model, opt) in enumerate(zip((plain, residual), opts)):
+            for group in opt.param_groups:
+                group["lr"] = lr * min(1.0, step / warmup)
+            model.train()
+            logits = model(x)
+            loss = F.cross_entropy(logits, y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            out[2 * k].append(float(loss.detach()))
+            out[2 * k + 1].append(float((logits.argmax(1) != y).float().mean()))
+    return out
+
+
+def test_live_run_replays_the_old_loop_exactly() -> None:
+    g = torch.Generator().manual_seed(1)
+    images = torch.randint(0, 256, (256, 28, 28), dtype=torch.uint8, generator=g)
+    labels = torch.randint(0, 10, (256,), generator=g)
+    last = list(live_run.live_run(8, 25, images=images, labels=labels, every=25))[-1]
+    got = [last.plain_loss, last.plain_error, last.residual_loss, last.residual_error]
+    assert got == _old_live_losses(8, 25, images, labels)  # bit for bit: same seed, same numbers

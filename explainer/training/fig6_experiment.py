@@ -51,14 +51,7 @@ from explainer.models.resnet import build_resnet, cifar_spec
 from explainer.training.artifacts import CHECKPOINT_DIR, PLAIN20_WEIGHTS, RESNET20_WEIGHTS, RESULTS_PATH
 from explainer.training.checkpoint import save_weights
 from explainer.training.fashion_mnist import Split, load_split, read_split_files
-from explainer.training.loop import (
-    epoch_batches,
-    evaluate,
-    make_optimizer,
-    make_scheduler,
-    steps_per_epoch,
-    train_epoch,
-)
+from explainer.training.loop import epoch_batches, evaluate, optimizer_and_schedule, train_epoch
 from explainer.training.recipe import FIG6_RECIPE, Recipe, add_recipe_flags, recipe_from_args
 
 COMMAND = "python -m explainer.training.fig6_experiment"
@@ -101,9 +94,7 @@ def train_one(depth: int, residual: bool, recipe: Recipe, train: Split, test: Sp
     model = build_resnet(cifar_spec(depth, residual=residual, batch_norm=True, in_channels=1, num_classes=10))
     if recipe.channels_last:
         model = model.to(memory_format=torch.channels_last)
-    optimizer = make_optimizer(model, recipe)
-    epoch_steps = steps_per_epoch(len(train), recipe)
-    scheduler = make_scheduler(optimizer, recipe, epoch_steps * recipe.epochs, epoch_steps)
+    optimizer, scheduler, epoch_steps = optimizer_and_schedule(model, recipe, len(train))
     layer_names = weighted_layer_names(model)
     layers = [model.get_submodule(n) for n in layer_names]
     gsum, gcount = torch.zeros(len(layers), dtype=torch.float64), 0

@@ -106,6 +106,14 @@ def make_scheduler(optimizer: torch.optim.Optimizer, recipe: Recipe, total_steps
     raise ValueError(f"Unknown schedule {recipe.schedule!r}.")
 
 
+def optimizer_and_schedule(model: nn.Module, recipe: Recipe, n_images: int,
+                           world: int = 1) -> tuple[torch.optim.SGD, LRScheduler, int]:
+    """(optimizer, scheduler, steps per epoch) for ``recipe.epochs`` epochs over ``n_images`` images."""
+    epoch_steps = steps_per_epoch(n_images, recipe, world)
+    optimizer = make_optimizer(model, recipe)
+    return optimizer, make_scheduler(optimizer, recipe, epoch_steps * recipe.epochs, epoch_steps), epoch_steps
+
+
 class StepResult(NamedTuple):
     loss: float  # mean loss of the batch
     wrong: int  # misclassified images of the batch

@@ -41,14 +41,7 @@ from explainer.models.resnet import build_resnet, d2l_resnet18_spec
 from explainer.training.artifacts import CHECKPOINT_DIR
 from explainer.training.checkpoint import load_model, save_weights, write_card
 from explainer.training.fashion_mnist import CLASS_NAMES, MEAN, STD, Split, load_split, read_split_files
-from explainer.training.loop import (
-    epoch_batches,
-    evaluate,
-    make_optimizer,
-    make_scheduler,
-    steps_per_epoch,
-    train_epoch,
-)
+from explainer.training.loop import epoch_batches, evaluate, optimizer_and_schedule, train_epoch
 from explainer.training.recipe import RESNET18_RECIPE, Recipe, add_recipe_flags, recipe_from_args
 
 #: The recipe fields the command line exposes (``--batch-size`` etc.; ``--no-bf16`` for fp32).
@@ -110,9 +103,7 @@ def train(recipe: Recipe, *, out: Path, data_dir: str | None = None, resume: boo
     model = build_resnet(d2l_resnet18_spec(in_channels=1, num_classes=10))
     model = model.to(memory_format=torch.channels_last)
     ddp_model: nn.Module = nn.parallel.DistributedDataParallel(model) if world > 1 else model
-    epoch_steps = steps_per_epoch(len(train_split), recipe, world)
-    optimizer = make_optimizer(model, recipe)
-    scheduler = make_scheduler(optimizer, recipe, epoch_steps * recipe.epochs, epoch_steps)
+    optimizer, scheduler, epoch_steps = optimizer_and_schedule(model, recipe, len(train_split), world)
     state_path = out.with_name(out.name + ".train_state.pt")
     start_epoch, history, train_seconds, images_seen = 0, [], 0.0, 0
     if resume and state_path.is_file():
