@@ -86,14 +86,14 @@ def test_the_table_covers_every_endpoint_and_every_control(app_client) -> None: 
 def test_readme_documents_the_server_limits() -> None:
     from explainer.degradation import live_run, nets
     from explainer.inside import images
-    from explainer.models.presets import MAX_CLASSES, MAX_IN_CHANNELS, MAX_SIDE
     from explainer.ui.launch import MAX_FILE_SIZE
+    from explainer.ui.validation import MAX_CHANNELS, MAX_CLASSES, MAX_DEPTH, MAX_SIDE
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     limits = readme.split("## Limits", 1)[1].split("\n## ", 1)[0]
     assert MAX_FILE_SIZE == f"{images.MAX_UPLOAD_BYTES // 2**20}mb"
-    for text in (f"1…{MAX_SIDE}", f"1…{MAX_IN_CHANNELS}", f"1…{MAX_CLASSES:,}", "1 or 2",
-                 f"{nets.MIN_DEPTH}…110", f"{nets.MIN_DEPTH}…{live_run.LIVE_MAX_DEPTH}", f"10…{live_run.LIVE_MAX_STEPS} steps",
+    for text in (f"1…{MAX_SIDE}", f"1…{MAX_CHANNELS}", f"1…{MAX_CLASSES:,}", "1 or 2",
+                 f"{nets.MIN_DEPTH}…{MAX_DEPTH}", f"{nets.MIN_DEPTH}…{live_run.LIVE_MAX_DEPTH}", f"10…{live_run.LIVE_MAX_STEPS} steps",
                  f"{images.MAX_UPLOAD_BYTES // 2**20} MB", f"{images.MAX_PIXELS // 10**6} megapixels"):
         assert text in limits, text
 

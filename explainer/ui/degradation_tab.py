@@ -19,8 +19,9 @@ from explainer.degradation import curves, grad_norms, highway, live_run, nets, s
 from explainer.degradation.lesion import explain_lesion, lesion_study, plot_lesion
 from explainer.i18n import N_, tr
 from explainer.training.fig6_experiment import RESULTS_PATH, load_degradation_results, summarize
+from explainer.ui import validation
 from explainer.ui.checked import CheckedSlider
-from explainer.ui.common import HEAVY, Refresh, T, as_int, table, ui_errors, ui_errors_gen
+from explainer.ui.common import HEAVY, Refresh, T, table, ui_errors, ui_errors_gen
 
 GRAD_HEADERS = [N_("layer"), N_("plain"), N_("residual")]
 BLOCK_HEADERS = [N_("block output"), N_("plain ‖∂L/∂h‖"), N_("residual ‖∂L/∂h‖")]
@@ -36,23 +37,14 @@ def _sig(v: float) -> float:
     return float(f"{v:.4g}") if math.isfinite(v) else v
 
 
-# He et al.'s deepest CIFAR net. The widgets and the server share this limit (the logic allows a
-# little more, nets.MAX_DEPTH, for scripts); the sliders no longer check values themselves (checked.py).
-DEPTH_MAX = 110
-
-
-def _depth(value: Any, hi: int = DEPTH_MAX) -> int:
-    return nets.check_depth(as_int(value, N_("Depth"), lo=nets.MIN_DEPTH, hi=hi), hi=hi)
-
-
 # ----------------------------------------------------------------------------- handlers
 
 
 @ui_errors
 def grad_norms_handler(depth: Any, batch_norm: bool, init: str, zero_init: bool = False) -> tuple[Any, ...]:
     """/grad_norms: (Figure, table rows [layer, plain, residual], the result for the explanation)."""
-    res = grad_norms.grad_norms(_depth(depth), batch_norm=bool(batch_norm), init=nets.check_init(init),
-                         zero_init_residual=bool(zero_init))
+    res = grad_norms.grad_norms(validation.depth(depth), batch_norm=bool(batch_norm), init=nets.check_init(init),
+                                zero_init_residual=bool(zero_init))
     rows = [[name, _sig(p), _sig(r)] for name, p, r in res.table()]
     return grad_norms.plot_grad_norms(res), table(GRAD_HEADERS, rows), res
 
@@ -70,14 +62,14 @@ def grad_norms_details(res: grad_norms.GradNormResult | None) -> tuple[str, list
 @ui_errors
 def shattered_handler(depth: Any) -> tuple[Any, str]:
     """/shattered: (Figure, explanation)."""
-    res = shattered.shattered_gradients(_depth(depth))
+    res = shattered.shattered_gradients(validation.depth(depth))
     return shattered.plot_shattered(res), shattered.explain_shattered(res)
 
 
 @ui_errors
 def highway_handler(depth: Any) -> tuple[Any, list[list[Any]], str]:
     """/highway: (Figure, per-block table, explanation)."""
-    res = highway.gradient_highway(_depth(depth))
+    res = highway.gradient_highway(validation.depth(depth))
     rows = [[b, s, _sig(i), _sig(br), _sig(t), share] for b, s, i, br, t, share in res.table()]
     return highway.plot_highway(res), table(HIGHWAY_HEADERS, rows), highway.explain_highway(res)
 
@@ -92,8 +84,8 @@ def lesion_handler() -> tuple[Any, list[list[Any]], str]:
 @ui_errors_gen
 def live_handler(depth: Any, steps: Any, progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, str]]:
     """Train plain and residual side by side; yields (Figure, status) every 10 steps."""
-    d = _depth(depth, hi=live_run.LIVE_MAX_DEPTH)
-    n = as_int(steps, N_("Steps"), lo=10, hi=live_run.LIVE_MAX_STEPS)
+    d = validation.live_depth(depth)
+    n = validation.STEPS(steps)
     images, labels, note = live_run.live_data()
     progress(0.0, desc=tr("building the nets"))
     for state in live_run.live_run(d, n, images=images, labels=labels, every=10):
@@ -198,7 +190,7 @@ def _depth_section(section: str, button: str, plot_label: str) -> tuple[Any, gr.
     """Heading, a depth slider with its button, the plot and the explanation of one measurement."""
     gr.Markdown(T(SECTIONS[section]))
     with gr.Row():
-        depth = CheckedSlider(nets.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth"))
+        depth = CheckedSlider(nets.MIN_DEPTH, validation.MAX_DEPTH, value=56, step=6, label=T("depth"))
         btn = gr.Button(T(button), variant="primary")
     return depth, btn, gr.Plot(format="png", label=T(plot_label)), gr.Markdown()
 
@@ -213,7 +205,8 @@ def build() -> list[Refresh]:
     # 1. Gradient norms at initialization -----------------------------------------------------
     gr.Markdown(T(SECTIONS["grad"]))
     with gr.Row():
-        gn_depth = CheckedSlider(nets.MIN_DEPTH, DEPTH_MAX, value=56, step=6, label=T("depth (6n+2 layers)"))
+        gn_depth = CheckedSlider(nets.MIN_DEPTH, validation.MAX_DEPTH, value=56, step=6,
+                                 label=T("depth (6n+2 layers)"))
         gn_bn = gr.Checkbox(value=False, label=T("batch norm (批量规范化)"))
         gn_init = gr.Dropdown(list(nets.INITS), value="PyTorch default", label=T("initialization (初始化)"))
         gn_zero = gr.Checkbox(value=False, label=T("zero-init last BN of each residual branch"))
@@ -244,7 +237,7 @@ def build() -> list[Refresh]:
     gr.Markdown(T(SECTIONS["live"]))
     with gr.Row():
         live_depth = CheckedSlider(nets.MIN_DEPTH, live_run.LIVE_MAX_DEPTH, value=32, step=6, label=T("depth"))
-        live_steps = CheckedSlider(10, live_run.LIVE_MAX_STEPS, value=150, step=10, label=T("steps"))
+        live_steps = CheckedSlider(validation.STEPS.lo, validation.STEPS.hi, value=150, step=10, label=T("steps"))
     with gr.Row():
         live_btn = gr.Button(T("Start training"), variant="primary")
         stop_btn = gr.Button(T("Stop"), variant="stop")

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from explainer.degradation.live_run import LIVE_MAX_DEPTH, LIVE_MAX_STEPS
+from explainer.degradation.nets import MIN_DEPTH, check_depth
 from explainer.i18n import N_, tr
 
 # --- The app's limits (documented in the README's "Limits" table; tests check both agree) ---------
@@ -25,8 +27,11 @@ MAX_CHANNELS = 4096
 MAX_SIDE = 1024
 #: Output classes of a network preset.
 MAX_CLASSES = 100_000
-#: Deepest CIFAR-style net the widgets offer (He et al.'s deepest is 110).
+#: Deepest CIFAR-style net the widgets and the server accept: He et al.'s deepest CIFAR net (the logic
+#: allows a little more, ``nets.MAX_DEPTH``, for scripts).
 MAX_DEPTH = 110
+#: Fewest steps of the live mini-run worth drawing (the plot smooths over 10).
+MIN_LIVE_STEPS = 10
 
 
 def _as_number(value: Any, label: str) -> float:
@@ -91,3 +96,15 @@ HEIGHT = WholeNumberField(N_("Height"), 1, MAX_SIDE)
 WIDTH = WholeNumberField(N_("Width"), 1, MAX_SIDE)
 NUM_CLASSES = WholeNumberField(N_("Number of classes"), 1, MAX_CLASSES)
 STRIDE = WholeNumberField(N_("Stride"), 1, 2)
+STEPS = WholeNumberField(N_("Steps"), MIN_LIVE_STEPS, LIVE_MAX_STEPS)
+
+
+def depth(value: Any, *, hi: int = MAX_DEPTH) -> int:
+    """A CIFAR-style depth: a whole number in [MIN_DEPTH, hi] that is 6n+2 (the rule, and the nearest
+    valid depths it suggests, are the logic's: ``nets.check_depth``)."""
+    return check_depth(whole_number(value, N_("Depth"), lo=MIN_DEPTH, hi=hi), hi=hi)
+
+
+def live_depth(value: Any) -> int:
+    """The depth of the live mini-run, which trains for real and so stops at ``LIVE_MAX_DEPTH``."""
+    return depth(value, hi=LIVE_MAX_DEPTH)
