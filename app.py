@@ -5,7 +5,7 @@ comes from GRADIO_SERVER_PORT (default 7860). No public share link is created.
 """
 
 from explainer import runtime
-from explainer.ui.app import build_demo
+from explainer.ui.page import build_demo
 from explainer.ui.blocks_tab import warm_up
 from explainer.ui.launch import launch_kwargs
 

@@ -1,4 +1,4 @@
-"""The whole app: a language switch and three tabs, each built by its own module."""
+"""The whole page: a language switch and the tabs, each built by its own module (`build_demo`)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Inside the trained ResNet-18: images in, predictions, feature maps, branch vs shortcut, attributions."""

@@ -1,0 +1,80 @@
+"""explainer.runtime: the process-wide settings apply, the Gradio patch fits the installed Gradio, the locks
+make seeded sections reproducible across threads."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import torch
+from PIL import Image
+
+from explainer import runtime
+from explainer.inside.images import MAX_PIXELS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_configure_libraries_applies_the_pillow_limit_and_is_idempotent() -> None:
+    runtime.configure_libraries()
+    runtime.configure_libraries()
+    assert Image.MAX_IMAGE_PIXELS == MAX_PIXELS
+
+
+def test_the_gradio_cache_patch_fits_the_installed_gradio() -> None:
+    """Fails on a Gradio release the patch was not checked against: re-read processing_utils first."""
+    from gradio import processing_utils as pu
+
+    assert runtime.atomic_image_cache_writes() is True
+    assert getattr(pu.save_pil_to_cache, "atomic", False)
+
+
+def test_patched_cache_write_leaves_no_staging_file(tmp_path: Path) -> None:
+    from gradio import processing_utils as pu
+
+    runtime.atomic_image_cache_writes()
+    img = Image.new("L", (8, 8), 200)
+    first = pu.save_pil_to_cache(img, str(tmp_path), format="png")
+    again = pu.save_pil_to_cache(img, str(tmp_path), format="png")
+    assert first == again and Image.open(first).size == (8, 8)
+    assert [p.name for p in Path(first).parent.iterdir()] == ["image.png"]
+
+
+def test_cjk_font_fallback_finds_the_font_ci_installs() -> None:
+    # .ci/run and packages.txt install fonts-wqy-microhei; without it Chinese plot titles show boxes.
+    assert runtime.use_cjk_font_fallback() in runtime.CJK_FONTS
+
+
+def test_seeded_sections_in_threads_draw_what_they_would_alone() -> None:
+    def draw(seed: int) -> torch.Tensor:
+        with runtime.seeded(seed):
+            return torch.randn(1000)
+
+    alone = {s: draw(s) for s in range(6)}
+    got: dict[int, torch.Tensor] = {}
+
+    def worker(s: int) -> None:
+        for _ in range(20):
+            got[s] = draw(s)
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(torch.equal(got[s], alone[s]) for s in alone)
+
+
+def test_configure_process_sets_threads_and_starts_the_trimmer() -> None:
+    code = ("import threading, torch; from explainer import runtime; runtime.configure_process(); "
+            "print(torch.get_num_threads(), any(t.name == 'malloc_trim' for t in threading.enumerate()))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert out.stdout.split() == [str(runtime.SERVE_TORCH_THREADS), "True"]
+
+
+def test_import_torchvision_gives_the_reference_models() -> None:
+    tv = runtime.import_torchvision()
+    assert hasattr(tv.models, "resnet18")
