@@ -36,7 +36,7 @@ def cold_start(script: Path, timeout: float = 180.0) -> tuple[float, subprocess.
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
     url = f"http://127.0.0.1:{port}/"
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=script.parent, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while time.perf_counter() - t0 < timeout:
         try:
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     proc = None
     url = ""
     for i in range(2 if args.quick else 3):
-        t, p, _ = cold_start(ROOT / "scripts" / "bare_gradio_app.py")
+        t, p, _ = cold_start(ROOT / "benchmarks" / "bare_gradio_app.py")
         bare.append(t)
         p.terminate()
         p.wait()

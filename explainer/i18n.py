@@ -89,9 +89,15 @@ def pick_language(cookie: str | None = None, accept_language: str | None = None)
     """The language to answer in: the page's explicit choice (cookie), else the browser's
     ``Accept-Language`` preference order, else English.
 
+    ``Accept-Language`` is read as RFC 9110 §12.5.4 defines it: comma-separated language ranges, each with
+    an optional ``;q=`` weight from 0 to 1 (at most three decimals). ``q=0`` means "not acceptable", so
+    such a range is never picked; an element whose range or weight is malformed is ignored, not guessed.
+
     >>> pick_language(None, "zh-CN,zh;q=0.9,en;q=0.8")
     'zh-CN'
     >>> pick_language("en", "zh-CN")
+    'en'
+    >>> pick_language(None, "fr, zh;q=0")
     'en'
     """
     if cookie:
@@ -100,13 +106,10 @@ def pick_language(cookie: str | None = None, accept_language: str | None = None)
             return lang
     if accept_language:
         weighted = []
-        for i, part in enumerate(accept_language.split(",")):
-            tag, _, q = part.strip().partition(";q=")
-            try:
-                weight = float(q) if q else 1.0
-            except ValueError:
-                weight = 0.0
-            weighted.append((-weight, i, tag))
+        for i, element in enumerate(accept_language[:_MAX_HEADER].split(",")):
+            parsed = _language_range(element)
+            if parsed is not None and parsed[1] > 0:
+                weighted.append((-parsed[1], i, parsed[0]))
         for _w, _i, tag in sorted(weighted):
             lang = _normalise(tag)
             if lang:
@@ -114,12 +117,35 @@ def pick_language(cookie: str | None = None, accept_language: str | None = None)
     return ENGLISH
 
 
+_MAX_HEADER = 1000  # browsers send a few dozen characters; a longer header is cut, not parsed whole
+_RANGE = re.compile(r"^(\*|[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)$")
+_QVALUE = re.compile(r"^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)$")
+
+
+def _language_range(element: str) -> tuple[str, float] | None:
+    """``"zh-CN;q=0.8"`` → ``("zh-CN", 0.8)``; None if the range or its weight is malformed."""
+    tag, *params = (part.strip() for part in element.split(";"))
+    if not _RANGE.match(tag):
+        return None
+    weight = 1.0
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() != "q":
+            continue  # other parameters carry no preference
+        value = value.strip()
+        if not _QVALUE.match(value):
+            return None
+        weight = float(value)
+    return tag, weight
+
+
 def _normalise(tag: str) -> str | None:
-    tag = tag.strip().lower()
-    if tag.startswith("zh"):
-        # Traditional-script tags still read Simplified better than English; we have no zh-TW.
+    """Our language for a tag: by its primary subtag (``zh-TW`` → Simplified Chinese, which still reads
+    better than English; we have no Traditional catalogue)."""
+    primary = tag.strip().lower().split("-", 1)[0]
+    if primary == "zh":
         return CHINESE
-    if tag.startswith("en"):
+    if primary == "en":
         return ENGLISH
     return None
 

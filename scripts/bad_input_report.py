@@ -1,6 +1,6 @@
 """Bad input against the real server: ``python scripts/bad_input_report.py``.
 
-Starts ``python app.py`` in a subprocess (``explainer.bench.cold_start``: free port, no analytics),
+Starts ``python app.py`` in a subprocess (``benchmarks.endpoints.cold_start``: free port, no analytics),
 sends every case of ``explainer.badinput.build_table()`` through ``gradio_client`` (NaN and the
 oversized upload over raw HTTP), then the endpoint's valid request, and prints one line per case:
 

@@ -1,6 +1,6 @@
 """Load test of the running app: ``python scripts/load_test.py [--users 20] [--seconds 120]``.
 
-1. Starts ``python app.py`` in a subprocess (``explainer.bench.cold_start``).
+1. Starts ``python app.py`` in a subprocess (``benchmarks.endpoints.cold_start``).
 2. Computes a single-user reference for every input in ``cases()`` -- one client, one call at a time.
 3. Runs ``--users`` threads, each with its own ``gradio_client.Client`` (own session, own download
    folder), each looping for ``--seconds`` over a seeded random, weighted mix of every public endpoint

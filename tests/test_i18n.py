@@ -122,6 +122,24 @@ def test_language_is_per_thread_of_work() -> None:
     ("zh-CN", "en-US", CHINESE),
     ("klingon", "zh", CHINESE),
     (None, "en;q=0.1,zh;q=0.9", CHINESE),
+    # q=0 means "not acceptable" (RFC 9110 §12.5.4): never picked, whatever else is listed
+    (None, "fr, zh;q=0", ENGLISH),
+    (None, "zh;q=0, en;q=0", ENGLISH),
+    (None, "zh-CN;q=0.000,en;q=0.001", ENGLISH),
+    (None, "en;q=0,zh;q=0.5", CHINESE),
+    # malformed elements are ignored, not guessed
+    (None, "zh;q=abc", ENGLISH),
+    (None, "zh;q=1.5", ENGLISH),
+    (None, "zh;q=-1", ENGLISH),
+    (None, "zhx,en;q=0.5", ENGLISH),
+    (None, "zh_CN", ENGLISH),
+    (None, "<script>,zh;q=0.3", CHINESE),
+    (None, "zh-CN; q=0.9, en; q=0.8", CHINESE),
+    (None, "*;q=0.5, zh;q=0.6", CHINESE),
+    (None, ";;;,,,", ENGLISH),
+    (None, "zh" + ",fr" * 10_000, CHINESE),
+    ("zh-Hant", None, CHINESE),
+    ("zhx", "en", ENGLISH),
 ])
 def test_pick_language(cookie: str | None, header: str | None, expected: str) -> None:
     assert pick_language(cookie, header) == expected
