@@ -1,4 +1,4 @@
-"""Benchmark ``grad_norms`` for the depth-110 pair with BN (batch 64, 28×28): ``python scripts/bench_degradation.py``.
+"""Benchmark ``grad_norms`` for the depth-110 pair with BN (batch 64, 28×28): ``python benchmarks/bench_degradation.py``.
 
 Prints the measured wall time (median of ``--repeats``) next to a compute bound:
 passes × FLOPs ÷ FLOP/s, where FLOPs come from ``torch.utils.flop_counter.FlopCounterMode`` on

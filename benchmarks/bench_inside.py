@@ -1,4 +1,4 @@
-"""Benchmark the "Inside ResNet-18" tab on this machine: ``python scripts/bench_features.py``.
+"""Benchmark the "Inside ResNet-18" tab on this machine: ``python benchmarks/bench_features.py``.
 
 For each task, the median wall time at 1×96×96 next to its *compute bound* = passes × FLOPs per
 pass ÷ the FLOP/s this machine reaches on a large fp32 matmul. FLOPs per pass are counted with

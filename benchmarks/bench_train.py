@@ -1,6 +1,6 @@
 """Trainer throughput vs a plain fp32 D2L-style loop, side by side in one run.
 
-    python scripts/bench_train.py [--steps 12] [--batch-size 128] [--size 96]
+    python benchmarks/bench_train.py [--steps 12] [--batch-size 128] [--size 96]
 
 Same model (D2L ResNet-18), same batch size, same input size, same synthetic uint8 batch. "ours" is
 exactly the trainer's step (augment → to_model_input → channels_last → ``loop.train_step`` with the

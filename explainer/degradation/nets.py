@@ -28,8 +28,6 @@ PLAIN_COLOR = "#d62728"
 RESIDUAL_COLOR = "#1f77b4"
 
 
-
-
 def check_depth(depth: object, *, lo: int = MIN_DEPTH, hi: int = MAX_DEPTH) -> int:
     """Return ``depth`` if it is 6n+2 within [lo, hi]; otherwise ``ValueError`` with the nearest choices."""
     if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)):
