@@ -32,6 +32,9 @@ SUMMARY_HEADERS = [N_("net"), N_("final train error % (eval, whole subset)"), N_
                    N_("final test error %"), N_("wall time s")]
 
 
+UNKNOWN_INIT = N_("Unknown initialization {name}: choose one of {choices}.")
+
+
 def _sig(v: float) -> float:
     # 4 significant digits keep the table readable without hiding orders of magnitude.
     return float(f"{v:.4g}") if math.isfinite(v) else v
@@ -43,8 +46,9 @@ def _sig(v: float) -> float:
 @ui_errors
 def grad_norms_handler(depth: Any, batch_norm: bool, init: str, zero_init: bool = False) -> tuple[Any, ...]:
     """/grad_norms: (Figure, table rows [layer, plain, residual], the result for the explanation)."""
-    res = grad_norms.grad_norms(validation.depth(depth), batch_norm=bool(batch_norm), init=nets.check_init(init),
-                                zero_init_residual=bool(zero_init))
+    res = grad_norms.grad_norms(validation.depth(depth), batch_norm=validation.flag(batch_norm, N_("batch norm (批量规范化)")),
+                                init=nets.check_init(validation.known_name(init, nets.INITS, UNKNOWN_INIT)),
+                                zero_init_residual=bool(zero_init))  # a gr.State of ours, not an API input
     rows = [[name, _sig(p), _sig(r)] for name, p, r in res.table()]
     return grad_norms.plot_grad_norms(res), table(GRAD_HEADERS, rows), res
 

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from explainer.degradation.live_run import LIVE_MAX_DEPTH, LIVE_MAX_STEPS
 from explainer.degradation.nets import MIN_DEPTH, check_depth
 from explainer.i18n import N_, tr
@@ -34,11 +36,27 @@ MAX_DEPTH = 110
 MIN_LIVE_STEPS = 10
 
 
-def _as_number(value: Any, label: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(tr("{name} must be a number, got {value}.", name=tr(label), value=repr(value))) from None
+#: Longest name (preset, method, layer…) read at all, and how much of an unknown one is echoed back.
+MAX_NAME_CHARS = 200
+ECHO_CHARS = 40
+#: Integers beyond this are refused before any arithmetic (a 400-digit JSON integer cannot be a float).
+_LARGEST_INT = 2**53
+
+
+def echo(value: Any) -> str:
+    """``repr(value)`` cut to ``ECHO_CHARS`` characters: enough to recognise it, never a megabyte."""
+    text = repr(value)
+    return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
+
+
+def _as_number(value: Any, label: str, lo: float, hi: float) -> float:
+    """A JSON number (int or float, not a boolean, not text) as a float, or ``ValueError`` naming the field."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(tr("{name} must be a number, got {value}.", name=tr(label), value=echo(value)))
+    if isinstance(value, (int, np.integer)) and abs(int(value)) > _LARGEST_INT:
+        raise ValueError(tr("{name} must be between {lo} and {hi}, got {value}.", name=tr(label), lo=lo, hi=hi,
+                            value=echo(value)))
+    number = float(value)
     if number != number:  # NaN
         raise ValueError(tr("{name} must be a number, got NaN.", name=tr(label)))
     return number
@@ -46,9 +64,12 @@ def _as_number(value: Any, label: str) -> float:
 
 def whole_number(value: Any, label: str, *, lo: int, hi: int) -> int:
     """``value`` as an int within [lo, hi], or ``ValueError`` naming the field (``label`` is a message id)."""
-    number = _as_number(value, label)
+    number = _as_number(value, label, lo, hi)
+    if number in (math.inf, -math.inf):
+        raise ValueError(tr("{name} must be between {lo} and {hi}, got {value}.", name=tr(label), lo=lo, hi=hi,
+                            value=echo(value)))
     if not number.is_integer():
-        raise ValueError(tr("{name} must be a whole number, got {value}.", name=tr(label), value=value))
+        raise ValueError(tr("{name} must be a whole number, got {value}.", name=tr(label), value=echo(value)))
     number_i = int(number)
     if not lo <= number_i <= hi:
         raise ValueError(tr("{name} must be between {lo} and {hi}, got {value}.", name=tr(label), lo=lo, hi=hi,
@@ -57,24 +78,45 @@ def whole_number(value: Any, label: str, *, lo: int, hi: int) -> int:
 
 
 def number_between(value: Any, label: str, *, lo: float, hi: float) -> float:
-    """``value`` as a float within [lo, hi] (NaN and text refused), or ``ValueError`` naming the field."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        number = math.nan
+    """``value`` as a float within [lo, hi] (NaN, infinities and text refused), or ``ValueError`` naming the field."""
+    number = _as_number(value, label, lo, hi)
     if not lo <= number <= hi:
         raise ValueError(tr("{name} must be between {lo} and {hi}, got {value}.", name=tr(label), lo=lo, hi=hi,
-                            value=repr(value)))
+                            value=echo(value)))
     return number
+
+
+def flag(value: Any, label: str) -> bool:
+    """A checkbox value: ``True`` or ``False`` only (the text ``"false"`` would otherwise be truthy)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(tr("{name} must be true or false, got {value}.", name=tr(label), value=echo(value)))
+    return bool(value)
 
 
 def known_name(value: Any, choices: Iterable[str], message: str) -> str:
     """``value`` if it is one of ``choices``; otherwise ``ValueError`` with ``message`` (a message id with the
-    fields ``{name}`` and ``{choices}``)."""
+    fields ``{name}`` -- the value, cut to ``ECHO_CHARS`` -- and ``{choices}``)."""
     options = list(choices)
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(tr(message, name=repr(value), choices=", ".join(options)))
+    if not isinstance(value, str) or len(value) > MAX_NAME_CHARS or value not in options:
+        raise ValueError(tr(message, name=echo(value), choices=", ".join(options)))
     return value
+
+
+def known_names(values: Any, choices: Iterable[str], message: str, *, label: str) -> list[str]:
+    """A list of names, each one of ``choices``: duplicates dropped (first kept), at most ``len(choices)``
+    items read; ``ValueError`` for anything else (``message`` as in ``known_name``)."""
+    options = list(choices)
+    if isinstance(values, str) or not isinstance(values, (list, tuple)):
+        raise ValueError(tr("{name} must be a list of names, got {value}.", name=tr(label), value=echo(values)))
+    if len(values) > 4 * len(options):
+        raise ValueError(tr("{name}: at most {limit} names, got {count}.", name=tr(label), limit=len(options),
+                            count=len(values)))
+    unique: list[str] = []
+    for value in values:
+        name = known_name(value, options, message)
+        if name not in unique:
+            unique.append(name)
+    return unique
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ MESSAGES: dict[str, str] = {
     "{name} must be a whole number, got {value}.": "{name}必须是整数，收到的是 {value}。",
     "{name} must be between {lo} and {hi}, got {value}.": "{name}必须在 {lo} 到 {hi} 之间，收到的是 {value}。",
     "{name} must be a number, got {value}.": "{name}必须是数字，收到的是 {value}。",
+    "{name} must be true or false, got {value}.": "{name}必须是 true 或 false，收到的是 {value}。",
+    "{name} must be a list of names, got {value}.": "{name}必须是名称列表，收到的是 {value}。",
+    "{name}: at most {limit} names, got {count}.": "{name}：最多 {limit} 个名称，收到了 {count} 个。",
     "That request needs more memory than this server has; try smaller sizes.":
         "这个请求需要的内存超出了服务器的容量；请把尺寸调小一些。",
     "⚠️ This tab is unavailable: {error}": "⚠️ 此标签页暂不可用：{error}",

@@ -12,6 +12,8 @@ MESSAGES: dict[str, str] = {
         "CIFAR 风格的网络有 6n+2 层（1 个主干卷积层、3 个阶段各 n 个含两个卷积层的块、1 个全连接层）；{depth} 不符合这个形式——试试 {below} 或 {above}。",
     "Unknown initialization {init!r}: choose one of {choices}.":
         "未知的初始化方法 {init!r}：请从 {choices} 中选择。",
+    "Unknown initialization {name}: choose one of {choices}.":
+        "未知的初始化方法 {name}：请从 {choices} 中选择。",
     "The batch must hold between 1 and {hi} images, got {n}.":
         "一个批量必须包含 1 到 {hi} 张图像，当前为 {n}。",
     "The batch must be x (N, 1, H, W) with N labels, got {x_shape} and {y_shape}.":
