@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 
 import pytest
 import torch
@@ -38,11 +39,22 @@ def test_identity_shortcut_that_cannot_be_added_is_explained(cin: int, planes: i
         BasicBlock(cin, planes, stride, shortcut="identity")
     assert "same shape" in str(err.value)
     assert isinstance(err.value, ValueError)
+    # The data of the sentence, for a UI that says it in its own words (explainer.shapes.block_report).
+    assert (err.value.in_channels, err.value.out_channels, err.value.stride) == (cin, planes, stride)
+    assert err.value.fix == f"conv1x1({cin}, {planes}, stride={stride}) + BatchNorm" and err.value.fix in str(err.value)
+    assert pickle.loads(pickle.dumps(err.value)).args == err.value.args
+
+
+def test_model_errors_are_plain_english() -> None:
+    from explainer.i18n import CHINESE, use_language
+
+    with use_language(CHINESE), pytest.raises(ShortcutMismatchError, match="x has 64 channels but F\\(x\\) has 128"):
+        make_block("basic", 64, 128, 2, shortcut="identity")
 
 
 @pytest.mark.parametrize("kwargs, words", [
     (dict(inplanes=0, planes=4), "at least 1"), (dict(inplanes=4, planes=-1), "at least 1"),
-    (dict(inplanes=5000, planes=4), "limited"), (dict(inplanes=4, planes=4, stride=3), "Stride"),
+    (dict(inplanes=4, planes=4, stride=3), "Stride"),  # too many channels: the app's limit, test_validation_fields
     (dict(inplanes=4, planes=4, shortcut="skip"), "Unknown shortcut"), (dict(inplanes=4.5, planes=4), "whole number"),
 ])
 def test_bad_arguments_raise_value_error_with_a_sentence(kwargs: dict, words: str) -> None:

@@ -19,14 +19,13 @@ from typing import Literal
 
 from torch import Tensor, nn
 
-from explainer.i18n import N_, tr
+from explainer.models.arguments import check_positive_int
 
 BlockType = Literal["basic", "bottleneck"]
 Shortcut = Literal["identity", "projection", "none"]
 
 BLOCK_TYPES: tuple[str, ...] = ("basic", "bottleneck")
 SHORTCUTS: tuple[str, ...] = ("identity", "projection", "none")
-MAX_CHANNELS = 4096
 
 
 def conv3x3(in_planes: int, out_planes: int, stride: int = 1, *, bias: bool = False) -> nn.Conv2d:
@@ -44,52 +43,62 @@ def _norm(channels: int, batch_norm: bool) -> nn.Module:
 
 
 class ShortcutMismatchError(ValueError):
-    """An identity shortcut was asked for where x and F(x) have different shapes."""
+    """An identity shortcut was asked for where x and F(x) have different shapes.
+
+    x is (N, ``in_channels``, H, W) and F(x) is (N, ``out_channels``, ⌈H/stride⌉, ⌈W/stride⌉), so
+    ``out + identity`` cannot be computed. The attributes carry what a UI needs to say so in its own
+    words: the two channel counts, the stride, and ``fix``, the projection that makes the add possible.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, stride: int) -> None:
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.stride = stride
+        self.fix = f"conv1x1({in_channels}, {out_channels}, stride={stride}) + BatchNorm"
+        reasons = []
+        if self.channels_differ:
+            reasons.append(f"x has {in_channels} channels but F(x) has {out_channels}")
+        if self.size_differs:
+            reasons.append(f"stride {stride} makes F(x) {stride}× smaller in height and width")
+        super().__init__(
+            "An identity shortcut adds x to F(x) element by element, so both must have the same shape; "
+            f"here {' and '.join(reasons)}. Fix: use a 1×1 projection shortcut ({self.fix}, D2L's "
+            "use_1x1conv=True), or keep stride 1 and equal channels."
+        )
+
+    @property
+    def channels_differ(self) -> bool:
+        return self.in_channels != self.out_channels
+
+    @property
+    def size_differs(self) -> bool:
+        return self.stride != 1
+
+    def __reduce__(self) -> tuple[type, tuple[int, int, int]]:
+        # Exceptions pickle as ``cls(*args)``; ours is built from its data, not from its message.
+        return type(self), (self.in_channels, self.out_channels, self.stride)
 
 
 def check_block_args(
     block: str, inplanes: int, planes: int, stride: int, shortcut: str
 ) -> None:
-    """Raise ``ValueError`` with a sentence a student can act on if the configuration is invalid.
+    """Raise ``ValueError`` if no such block can exist (``ShortcutMismatchError`` if x and F(x) cannot be added).
 
     ``planes`` is the width of the block's middle convs; the block outputs ``planes * expansion``
     channels (expansion 1 for basic, 4 for bottleneck), as in torchvision.
     """
     if block not in BLOCK_TYPES:
-        raise ValueError(tr("Unknown block type {block!r}: choose 'basic' or 'bottleneck'.", block=block))
+        raise ValueError(f"Unknown block type {block!r}: choose 'basic' or 'bottleneck'.")
     if shortcut not in SHORTCUTS:
-        raise ValueError(
-            tr("Unknown shortcut {shortcut!r}: choose 'identity', 'projection' or 'none'.", shortcut=shortcut)
-        )
-    for name, value in ((N_("input channels"), inplanes), (N_("channels"), planes)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(tr("The number of {name} must be a whole number, got {value!r}.",
-                                name=tr(name), value=value))
-        if value <= 0:
-            raise ValueError(tr("The number of {name} must be at least 1, got {value}.", name=tr(name), value=value))
-        if value > MAX_CHANNELS:
-            raise ValueError(tr("The number of {name} is limited to {limit} here, got {value}.",
-                                name=tr(name), limit=MAX_CHANNELS, value=value))
+        raise ValueError(f"Unknown shortcut {shortcut!r}: choose 'identity', 'projection' or 'none'.")
+    check_positive_int("number of input channels", inplanes)
+    check_positive_int("number of channels", planes)
     if isinstance(stride, bool) or stride not in (1, 2):
-        raise ValueError(
-            tr("Stride must be 1 (keep the size) or 2 (halve height and width), got {stride!r}.", stride=stride)
-        )
+        raise ValueError(f"Stride must be 1 (keep the size) or 2 (halve height and width), got {stride!r}.")
     expansion = Bottleneck.expansion if block == "bottleneck" else BasicBlock.expansion
     out_channels = planes * expansion
     if shortcut == "identity" and (stride != 1 or inplanes != out_channels):
-        reasons = []
-        if inplanes != out_channels:
-            reasons.append(tr("x has {cin} channels but F(x) has {cout}", cin=inplanes, cout=out_channels))
-        if stride != 1:
-            reasons.append(tr("stride {stride} makes F(x) {stride}× smaller in height and width", stride=stride))
-        reason = reasons[0] if len(reasons) == 1 else tr("{first} and {second}", first=reasons[0], second=reasons[1])
-        raise ShortcutMismatchError(tr(
-            "An identity shortcut adds x to F(x) element by element, so both must have the same "
-            "shape; here {reason}. Fix: use a 1×1 projection shortcut "
-            "(conv1x1({cin}, {cout}, stride={stride}) + BatchNorm, D2L's "
-            "use_1x1conv=True), or keep stride 1 and equal channels.",
-            reason=reason, cin=inplanes, cout=out_channels, stride=stride,
-        ))
+        raise ShortcutMismatchError(inplanes, out_channels, stride)
 
 
 def _downsample(inplanes: int, out_channels: int, stride: int, batch_norm: bool) -> nn.Sequential:

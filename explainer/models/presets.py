@@ -1,77 +1,85 @@
-"""Every network the app can build, by the name users see ("ResNet-18", "D2L ResNet-18", "Plain-56", …)."""
+"""Every network the app can build, by the name users see ("ResNet-18", "D2L ResNet-18", "Plain-56", …).
+
+A preset is data: its family (for display), the input it is usually shown with, and the function that
+builds it -- nothing is parsed out of its name.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from torch import nn
 
-from explainer.i18n import N_, tr
+from explainer.i18n import N_
+from explainer.models.arguments import check_input_args
+from explainer.models.modern_cnns import ZOO_PRESETS, build_zoo_model
 from explainer.models.resnet import CIFAR_DEPTHS, build_resnet, cifar_spec, d2l_resnet18_spec, torchvision_spec
 
-MAX_SIDE = 1024  # px: larger inputs teach nothing new and make tables slow to read
-MAX_IN_CHANNELS = 4096
-MAX_CLASSES = 100_000
+#: ``build(in_channels=, height=, width=, num_classes=)`` → the model (keyword-only arguments).
+Builder = Callable[..., nn.Module]
 
 
 @dataclass(frozen=True)
 class Preset:
-    """A named network and the input it is usually shown with."""
+    """A named network, the input it is usually shown with, and how to build it."""
 
     name: str
-    family: str  # "torchvision ResNet", "D2L", "CIFAR ResNet (He et al. §4.2)", "plain twin", "D2L modern CNNs"
+    family: str  # a message id shown to users ("torchvision ResNet", "D2L", …), translated where displayed
     in_channels: int
     height: int
     width: int
     num_classes: int
+    build: Builder
+    # True when the builder needs the input size: it sizes the first Linear after Flatten from it (LeNet,
+    # AlexNet, VGG) or refuses inputs too small for the net -- so each input size builds its own model.
+    # ResNets end in global average pooling: one model serves every size.
+    build_needs_input_size: bool = False
+
+
+def _torchvision_resnet(depth: int, *, in_channels: int, height: int, width: int, num_classes: int) -> nn.Module:
+    return build_resnet(torchvision_spec(depth, in_channels=in_channels, num_classes=num_classes))
+
+
+def _d2l_resnet18(*, in_channels: int, height: int, width: int, num_classes: int) -> nn.Module:
+    return build_resnet(d2l_resnet18_spec(in_channels=in_channels, num_classes=num_classes))
+
+
+def _cifar_net(depth: int, residual: bool, *, in_channels: int, height: int, width: int,
+               num_classes: int) -> nn.Module:
+    return build_resnet(cifar_spec(depth, residual=residual, in_channels=in_channels, num_classes=num_classes))
 
 
 def _presets() -> dict[str, Preset]:
     # Family names are shown to users: marked here, translated where they are displayed.
-    presets = {f"ResNet-{d}": Preset(f"ResNet-{d}", N_("torchvision ResNet"), 3, 224, 224, 1000)
+    presets = {f"ResNet-{d}": Preset(f"ResNet-{d}", N_("torchvision ResNet"), 3, 224, 224, 1000,
+                                     partial(_torchvision_resnet, d))
                for d in (18, 34, 50, 101, 152)}
-    presets["D2L ResNet-18"] = Preset("D2L ResNet-18", N_("D2L"), 1, 224, 224, 10)
+    presets["D2L ResNet-18"] = Preset("D2L ResNet-18", N_("D2L"), 1, 224, 224, 10, _d2l_resnet18)
     for d in CIFAR_DEPTHS:
-        presets[f"ResNet-{d}"] = Preset(f"ResNet-{d}", N_("CIFAR ResNet (He et al. §4.2)"), 3, 32, 32, 10)
+        presets[f"ResNet-{d}"] = Preset(f"ResNet-{d}", N_("CIFAR ResNet (He et al. §4.2)"), 3, 32, 32, 10,
+                                        partial(_cifar_net, d, True))
     for d in CIFAR_DEPTHS:
-        presets[f"Plain-{d}"] = Preset(f"Plain-{d}", N_("plain twin (no shortcuts)"), 3, 32, 32, 10)
-    try:
-        from explainer.models.zoo import ZOO_PRESETS
-    except ImportError:  # the comparison zoo is optional for the rest of the app
-        ZOO_PRESETS = ()
+        presets[f"Plain-{d}"] = Preset(f"Plain-{d}", N_("plain twin (no shortcuts)"), 3, 32, 32, 10,
+                                       partial(_cifar_net, d, False))
     for name in ZOO_PRESETS:
-        side = 28 if name == "LeNet" else 224
-        presets[name] = Preset(name, N_("D2L modern CNNs"), 1, side, side, 10)
+        side = 28 if name == "LeNet" else 224  # D2L's inputs: Fashion-MNIST for LeNet, resized for the rest
+        presets[name] = Preset(name, N_("D2L modern CNNs"), 1, side, side, 10, partial(build_zoo_model, name),
+                               build_needs_input_size=True)
     return presets
 
 
 PRESETS: dict[str, Preset] = _presets()
 
 
-def check_input_args(in_channels: int, height: int, width: int, num_classes: int) -> None:
-    """``ValueError`` with a sentence when a size is not a whole number in its allowed range."""
-    for label, value, hi in ((N_("Input channels"), in_channels, MAX_IN_CHANNELS), (N_("Height"), height, MAX_SIDE),
-                             (N_("Width"), width, MAX_SIDE), (N_("Number of classes"), num_classes, MAX_CLASSES)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(tr("{label} must be a whole number, got {value!r}.", label=tr(label), value=value))
-        if not 1 <= value <= hi:
-            raise ValueError(tr("{label} must be between 1 and {hi:,}, got {value:,}.",
-                                label=tr(label), hi=hi, value=value))
-
-
 def build_preset(name: str, *, in_channels: int, height: int, width: int, num_classes: int) -> nn.Module:
-    """Build the named network (on the current default device; use ``torch.device("meta")`` for shapes)."""
-    if name not in PRESETS:
-        raise ValueError(tr("Unknown network {name!r}. Choose one of: {choices}.", name=name, choices=", ".join(PRESETS)))
-    check_input_args(in_channels, height, width, num_classes)
-    family, _, depth_text = name.rpartition("-")
-    if name == "D2L ResNet-18":
-        return build_resnet(d2l_resnet18_spec(in_channels=in_channels, num_classes=num_classes))
-    if family in ("ResNet", "Plain") and int(depth_text) in CIFAR_DEPTHS:
-        return build_resnet(cifar_spec(int(depth_text), residual=family == "ResNet",
-                                       in_channels=in_channels, num_classes=num_classes))
-    if family == "ResNet":
-        return build_resnet(torchvision_spec(int(depth_text), in_channels=in_channels, num_classes=num_classes))
-    from explainer.models.zoo import build_zoo_model
+    """Build the named network (on the current default device; use ``torch.device("meta")`` for shapes).
 
-    return build_zoo_model(name, in_channels=in_channels, height=height, width=width, num_classes=num_classes)
+    Raises ``ValueError`` for an unknown name or a size that is not a whole number ≥ 1, and
+    ``InputTooSmallError`` (a ``ValueError``) when the input is too small for the network.
+    """
+    if name not in PRESETS:
+        raise ValueError(f"Unknown network {name!r}. Choose one of: {', '.join(PRESETS)}.")
+    check_input_args(in_channels, height, width, num_classes)
+    return PRESETS[name].build(in_channels=in_channels, height=height, width=width, num_classes=num_classes)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor, nn
 
-from explainer.i18n import tr
 from explainer.models.blocks import BasicBlock, BlockType, Bottleneck, make_block
 from explainer.runtime import drawing
 
@@ -64,7 +63,7 @@ class ResNet(nn.Module):
                 spec.in_channels, spec.stem_width, kernel_size=3, stride=1, padding=1, bias=bias
             )
         else:
-            raise ValueError(tr("Unknown stem {stem!r}: choose 'imagenet' or 'cifar'.", stem=spec.stem))
+            raise ValueError(f"Unknown stem {spec.stem!r}: choose 'imagenet' or 'cifar'.")
         self.bn1 = norm(spec.stem_width)
         self.relu = nn.ReLU()
         self.maxpool = (
@@ -147,7 +146,7 @@ def torchvision_spec(depth: int, *, in_channels: int = 3, num_classes: int = 100
         152: ("bottleneck", (3, 8, 36, 3)),
     }
     if depth not in layouts:
-        raise ValueError(tr("torchvision has ResNet-18/34/50/101/152, not ResNet-{depth}.", depth=depth))
+        raise ValueError(f"torchvision has ResNet-18/34/50/101/152, not ResNet-{depth}.")
     block, counts = layouts[depth]
     stages = tuple(
         StageSpec(planes=p, blocks=n, stride=s)
@@ -195,9 +194,7 @@ def cifar_spec(
         or depth < 8
         or (depth - 2) % 6 != 0
     ):
-        raise ValueError(
-            tr("CIFAR-style nets have 6n+2 layers (8, 14, 20, 26, 32, …, 56, …, 110); got {depth!r}.", depth=depth)
-        )
+        raise ValueError(f"CIFAR-style nets have 6n+2 layers (8, 14, 20, 26, 32, …, 56, …, 110); got {depth!r}.")
     n = (depth - 2) // 6
     stages = tuple(
         StageSpec(planes=p, blocks=n, stride=s) for p, s in zip((16, 32, 64), (1, 2, 2))

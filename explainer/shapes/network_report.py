@@ -8,8 +8,9 @@ import torch
 from torch import fx, nn
 
 from explainer.i18n import tr
-from explainer.models.presets import PRESETS, build_preset, check_input_args
-from explainer.shapes.tracer import TraceResult, format_count, symbolic_trace, trace_model
+from explainer.models.presets import PRESETS, build_preset
+from explainer.models.shape_probe import InputTooSmallError
+from explainer.shapes.tracer import TraceResult, symbolic_trace, trace_model
 
 
 @functools.lru_cache(maxsize=32)
@@ -18,25 +19,45 @@ def _graph(name: str, in_channels: int, height: int, width: int, num_classes: in
     # graph does not change with the input size for most presets, so keep recent ones around.
     with torch.device("meta"):  # parameters without storage: any size costs no memory
         model = build_preset(name, in_channels=in_channels, height=height, width=width, num_classes=num_classes)
+    model.eval()  # what trace_model needs: it then traces this graph as it is, without a copy
     return model, symbolic_trace(model)
 
 
 def _shape_key(name: str, height: int, width: int) -> tuple[int, int]:
-    # Models whose Linear size depends on the input (AlexNet, VGG, LeNet) need their own graph.
-    return (height, width) if PRESETS[name].family == "D2L modern CNNs" else (0, 0)
+    # Models built for one input size (LeNet, AlexNet, VGG: their first Linear) need their own graph.
+    return (height, width) if PRESETS[name].build_needs_input_size else (0, 0)
+
+
+def too_small_sentence(err: InputTooSmallError) -> str:
+    """The model's "input too small" error as a sentence in the request's language."""
+    if err.smallest is not None:
+        return tr(
+            "{name} needs inputs of at least {smallest}×{smallest} pixels; {height}×{width} is too small: "
+            "a convolution or pooling window would no longer fit inside the shrinking feature map.",
+            name=err.name, smallest=err.smallest, height=err.height, width=err.width,
+        )
+    return tr(
+        "{name} needs larger inputs; {height}×{width} is too small: a convolution or pooling window "
+        "would no longer fit inside the shrinking feature map.",
+        name=err.name, height=err.height, width=err.width,
+    )
 
 
 @functools.lru_cache(maxsize=64)
 def trace_preset(name: str, in_channels: int, height: int, width: int, num_classes: int) -> TraceResult:
     """Trace the named network on a (1, in_channels, height, width) input.
 
-    Raises ``ValueError`` for unknown names, sizes outside the limits, or inputs too small.
+    Raises ``ValueError`` for unknown names, sizes that are not whole numbers ≥ 1, or inputs too
+    small (the app's upper limits are checked by its handlers, ``explainer.ui.validation``).
     """
     if name not in PRESETS:
-        raise ValueError(tr("Unknown network {name!r}. Choose one of: {choices}.", name=name, choices=", ".join(PRESETS)))
-    check_input_args(in_channels, height, width, num_classes)
+        raise ValueError(tr("Unknown network {name}. Choose one of: {choices}.", name=repr(name),
+                            choices=", ".join(PRESETS)))
     kh, kw = _shape_key(name, height, width)
-    model, gm = _graph(name, in_channels, kh or height, kw or width, num_classes)
+    try:
+        model, gm = _graph(name, in_channels, kh or height, kw or width, num_classes)
+    except InputTooSmallError as err:
+        raise ValueError(too_small_sentence(err)) from err
     return trace_model(model, (in_channels, height, width), gm=gm, label=name)
 
 
@@ -56,6 +77,3 @@ def network_summary(name: str, trace: TraceResult) -> str:
     ))
     lines += [f"⚠️ {w}" for w in trace.warnings]
     return "\n\n".join(lines)
-
-
-__all__ = ["trace_preset", "network_summary", "format_count"]

@@ -9,20 +9,22 @@ node. Only the receptive field is bookkeeping of our own (kernel, stride and dil
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import math
-import re
 import threading
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import torch
 from torch import fx, nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from explainer.i18n import ENGLISH, current_language, tr, use_language
+from explainer.i18n import ENGLISH, tr, use_language
 from explainer.models.blocks import BasicBlock, Bottleneck
+from explainer.shapes.layer_labels import describe_module, format_count, format_shape, op_text, pair
 
 
 class _OneThreadTracer(fx.Tracer):
@@ -77,7 +79,7 @@ class LayerRow:
 
     @property
     def shape_text(self) -> str:
-        return "×".join(str(d) for d in self.output_shape)
+        return format_shape(self.output_shape)
 
     @property
     def rf_text(self) -> str:
@@ -166,72 +168,6 @@ class TraceResult:
         )
 
 
-def format_count(n: int) -> str:
-    """1234567 → '1.23 M'."""
-    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
-        if n >= scale:
-            return f"{n / scale:.2f} {unit}"
-    return str(n)
-
-
-def op_text(op: str) -> str:
-    """A ``LayerRow.op`` description in the request's language.
-
-    Rows keep the English description (code tests it, e.g. ``op.startswith("Conv2d")``, and traces
-    are cached across languages); only the words are translated here, module names stay.
-    """
-    if current_language() == ENGLISH:
-        return op
-    if op == "add: F(x) + shortcut":
-        return tr("add: F(x) + shortcut")
-    if op == "stage":
-        return tr("stage")
-    m = re.fullmatch(r"BatchNorm2d \((\d+) ch\)", op)
-    if m:
-        return tr("BatchNorm2d ({channels} ch)", channels=m[1])
-    head, *rest = op.split(", ")
-    pieces = [head]
-    for piece in rest:
-        if m := re.fullmatch(r"stride (.+)", piece):
-            pieces.append(tr("stride {stride}", stride=m[1]))
-        elif m := re.fullmatch(r"(\d+)→(\d+) ch", piece):
-            pieces.append(tr("{cin}→{cout} ch", cin=m[1], cout=m[2]))
-        elif m := re.fullmatch(r"groups (\d+)", piece):
-            pieces.append(tr("groups {groups}", groups=m[1]))
-        else:
-            pieces.append(piece)
-    return ", ".join(pieces)
-
-
-def _pair(v: Any) -> tuple[int, int]:
-    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
-
-
-def describe_module(m: nn.Module) -> str:
-    """Short human description of a leaf module, e.g. 'Conv2d 3×3, stride 2'."""
-    name = type(m).__name__
-    if isinstance(m, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
-        kh, kw = _pair(m.kernel_size)
-        sh, sw = _pair(m.stride)
-        text = f"{name} {kh}×{kw}"
-        if (sh, sw) != (1, 1):
-            text += f", stride {sh if sh == sw else f'{sh}×{sw}'}"
-        if isinstance(m, nn.Conv2d):
-            text += f", {m.in_channels}→{m.out_channels} ch"
-            if m.groups != 1:
-                text += f", groups {m.groups}"
-        return text
-    if isinstance(m, nn.Linear):
-        return f"Linear {m.in_features}→{m.out_features}"
-    if isinstance(m, nn.BatchNorm2d):
-        return f"BatchNorm2d ({m.num_features} ch)"
-    if isinstance(m, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
-        return f"{name} → {m.output_size}"
-    if isinstance(m, nn.Dropout):
-        return f"Dropout p={m.p}"
-    return name
-
-
 _SHAPE_PRESERVING = (nn.BatchNorm2d, nn.BatchNorm1d, nn.ReLU, nn.Identity, nn.Dropout, nn.Sigmoid, nn.Tanh)
 
 
@@ -317,8 +253,8 @@ class _TraceInterpreter(fx.Interpreter):
         if n.op == "call_module":
             m = self.module.get_submodule(str(n.target))
             if isinstance(m, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
-                k, s = _pair(m.kernel_size), _pair(m.stride)
-                d = _pair(getattr(m, "dilation", 1))
+                k, s = pair(m.kernel_size), pair(m.stride)
+                d = pair(getattr(m, "dilation", 1))
                 rf = tuple(rf_in[i] + (k[i] - 1) * d[i] * j_in[i] for i in range(2))
                 return rf, (j_in[0] * s[0], j_in[1] * s[1])  # type: ignore[return-value]
             if isinstance(m, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
@@ -348,18 +284,39 @@ def default_stage_map(model: nn.Module) -> dict[str, str]:
     return mapping
 
 
+def _meta_like(t: torch.Tensor) -> torch.Tensor:
+    empty = torch.empty_like(t, device="meta")
+    return nn.Parameter(empty, requires_grad=t.requires_grad) if isinstance(t, nn.Parameter) else empty
+
+
+def _meta_eval_copy(gm: fx.GraphModule) -> fx.GraphModule:
+    """``gm`` with its tensors on the meta device and in eval mode, without changing ``gm``.
+
+    A GraphModule shares its submodules with the model it was traced from, so ``gm.to("meta").eval()``
+    would move the caller's weights to meta and switch its BatchNorms to eval. A graph already on meta
+    and in eval mode (the cached presets) is used as it is; any other is deep-copied with meta
+    stand-ins in the memo, so no weight's data is copied. Eval: BN uses running stats, so a batch of 1
+    at 1×1 is fine.
+    """
+    tensors = list(chain(gm.parameters(), gm.buffers()))
+    if all(t.is_meta for t in tensors) and not any(m.training for m in gm.modules()):
+        return gm
+    memo: dict[int, Any] = {id(t): _meta_like(t) for t in tensors}
+    return copy.deepcopy(gm, memo).eval()
+
+
 def trace_model(model: nn.Module, input_shape: tuple[int, int, int], *, gm: fx.GraphModule | None = None,
                 label: str | None = None) -> TraceResult:
     """Trace ``model`` on a meta tensor of shape (1, C, H, W).
 
-    ``model`` should live on the meta device (``with torch.device("meta"): model = ...``) so that
-    nothing is allocated; a real model works too (it is moved to meta, a copy is not made).
+    ``model`` (and ``gm``, its traced graph, if given) are never changed: the graph runs on a meta
+    copy in eval mode unless it already is one. Build on the meta device (``with torch.device("meta"):
+    model = ...``, then ``model.eval()``) to skip even that copy; a real model works too.
     Raises ``ValueError`` when a layer cannot run, e.g. the input is too small for its downsampling;
     ``label`` names the model in that sentence (default: "this network", translated).
     """
     label = label if label is not None else tr("this network")
-    gm = gm if gm is not None else symbolic_trace(model)
-    gm = gm.to("meta").eval()  # eval: BN uses running stats, so a batch of 1 at 1×1 is fine
+    gm = _meta_eval_copy(gm if gm is not None else symbolic_trace(model))
     counter = FlopCounterMode(display=False)
     interp = _TraceInterpreter(gm, counter, default_stage_map(model), type(model))
     x = torch.empty((1, *input_shape), device="meta")

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from explainer.i18n import N_, tr
-from explainer.models.presets import MAX_CLASSES, MAX_IN_CHANNELS, MAX_SIDE, PRESETS
+from explainer.i18n import N_
+from explainer.models.blocks import BLOCK_TYPES, SHORTCUTS
+from explainer.models.presets import PRESETS
 from explainer.shapes.block_report import explore_block, rows_for_table
 from explainer.shapes.network_report import network_summary, trace_preset
 from explainer.shapes.tracer import TraceResult
+from explainer.ui import validation
 from explainer.ui.checked import CheckedNumber
-from explainer.ui.common import Refresh, T, as_int, table, ui_errors
+from explainer.ui.common import Refresh, T, table, ui_errors
+from explainer.ui.validation import MAX_CHANNELS, MAX_CLASSES, MAX_SIDE
 
 HEADERS = list(TraceResult.COLUMNS)
 N_("layer"), N_("operation"), N_("output shape"), N_("params"), N_("MACs"), N_("receptive field")
@@ -34,31 +39,52 @@ HELP = {
 }
 
 
-def _ints(**values: Any) -> dict[str, int]:
-    limits = {"in_channels": (N_("Input channels"), 1, MAX_IN_CHANNELS),
-              "out_channels": (N_("Output channels"), 1, MAX_IN_CHANNELS),
-              "height": (N_("Height"), 1, MAX_SIDE), "width": (N_("Width"), 1, MAX_SIDE),
-              "num_classes": (N_("Number of classes"), 1, MAX_CLASSES), "stride": (N_("Stride"), 1, 2)}
-    return {k: as_int(v, limits[k][0], lo=limits[k][1], hi=limits[k][2]) for k, v in values.items()}
+UNKNOWN_BLOCK = N_("Unknown block type {name}: choose one of {choices}.")
+UNKNOWN_SHORTCUT = N_("Unknown shortcut {name}: choose one of {choices}.")
+UNKNOWN_NETWORK = N_("Unknown network {name}. Choose one of: {choices}.")
 
 
 @ui_errors
 def block_shapes(block: str, shortcut: str, in_channels: float, out_channels: float, stride: float,
                  batch_norm: bool, height: float, width: float) -> tuple[Any, Any, str, str]:
     """API ``/block_shapes`` → (layer table, diagram, explanation, code)."""
-    v = _ints(in_channels=in_channels, out_channels=out_channels, stride=stride, height=height, width=width)
-    report = explore_block(str(block), str(shortcut), v["in_channels"], v["out_channels"], v["stride"],
-                           bool(batch_norm), v["height"], v["width"])
+    report = explore_block(
+        validation.known_name(block, BLOCK_TYPES, UNKNOWN_BLOCK),
+        validation.known_name(shortcut, SHORTCUTS, UNKNOWN_SHORTCUT),
+        validation.IN_CHANNELS(in_channels), validation.OUT_CHANNELS(out_channels), validation.STRIDE(stride),
+        bool(batch_norm), validation.HEIGHT(height), validation.WIDTH(width),
+    )
     # Plain rows, not a gr.Dataframe: creating a component here would also render it when this
     # runs at build time (the tab opens with the default block already traced).
     return table(HEADERS, rows_for_table(report)), report.diagram, report.explanation, report.code
 
 
-def _csv_file(name: str, trace: TraceResult) -> str:
+# One folder for every CSV this process serves (removed when it exits), not one per request.
+_CSV_DIR: tempfile.TemporaryDirectory[str] | None = None
+_CSV_DIR_LOCK = threading.Lock()
+
+
+def _csv_dir() -> Path:
+    global _CSV_DIR
+    with _CSV_DIR_LOCK:
+        if _CSV_DIR is None:
+            _CSV_DIR = tempfile.TemporaryDirectory(prefix="shapes_csv_")
+        return Path(_CSV_DIR.name)
+
+
+def _csv_file(name: str, trace: TraceResult, num_classes: int) -> str:
+    """Write the trace's CSV once; the file name says everything its content depends on.
+
+    A trace is a function of (network, input, classes), so equal requests share one file and
+    rewriting it (atomically, for a concurrent download) changes nothing.
+    """
     slug = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_")
     c, h, w = trace.input_shape
-    path = Path(tempfile.mkdtemp(prefix="shapes_")) / f"{slug}_{c}x{h}x{w}_layers.csv"
-    path.write_text(trace.to_csv(), encoding="utf-8")
+    path = _csv_dir() / f"{slug}_{c}x{h}x{w}_{num_classes}classes_layers.csv"
+    if not path.exists():
+        part = path.with_name(f"{path.name}.{threading.get_ident()}.part")
+        part.write_text(trace.to_csv(), encoding="utf-8")
+        os.replace(part, path)
     return str(path)
 
 
@@ -66,23 +92,19 @@ def _csv_file(name: str, trace: TraceResult) -> str:
 def network_shapes(preset: str, in_channels: float, height: float, width: float,
                    num_classes: float) -> tuple[Any, str, Any, str]:
     """API ``/network_shapes`` → (per-layer table, summary, stage-level table, CSV file)."""
-    if preset not in PRESETS:
-        raise ValueError(tr("Unknown network {name}. Choose one of: {choices}.", name=repr(preset),
-                            choices=", ".join(PRESETS)))
-    v = _ints(in_channels=in_channels, height=height, width=width, num_classes=num_classes)
-    trace = trace_preset(preset, v["in_channels"], v["height"], v["width"], v["num_classes"])
+    preset = validation.known_name(preset, PRESETS, UNKNOWN_NETWORK)
+    in_channels, height, width = validation.IN_CHANNELS(in_channels), validation.HEIGHT(height), validation.WIDTH(width)
+    classes = validation.NUM_CLASSES(num_classes)
+    trace = trace_preset(preset, in_channels, height, width, classes)
     summary = network_summary(preset, trace)
     return (table(HEADERS, trace.table()), summary, table(HEADERS, trace.table(collapsed=True)),
-            _csv_file(preset, trace))
+            _csv_file(preset, trace, classes))
 
 
 @ui_errors
 def preset_defaults(preset: str) -> tuple[int, int, int, int]:
     """The input a preset is usually shown with (channels, height, width, classes)."""
-    if preset not in PRESETS:
-        raise ValueError(tr("Unknown network {name}. Choose one of: {choices}.", name=repr(preset),
-                            choices=", ".join(PRESETS)))
-    p = PRESETS[preset]
+    p = PRESETS[validation.known_name(preset, PRESETS, UNKNOWN_NETWORK)]
     return p.in_channels, p.height, p.width, p.num_classes
 
 
@@ -98,15 +120,15 @@ def build() -> list[Refresh]:
     with gr.Accordion(T("① One block"), open=True):
         with gr.Row():
             with gr.Column(scale=1, min_width=280):
-                block = gr.Radio(["basic", "bottleneck"], value="basic", label=T("Block"), info=T(HELP["block"]))
-                shortcut = gr.Radio(["identity", "projection", "none"], value="projection", label=T("Shortcut"),
+                block = gr.Radio(list(BLOCK_TYPES), value="basic", label=T("Block"), info=T(HELP["block"]))
+                shortcut = gr.Radio(list(SHORTCUTS), value="projection", label=T("Shortcut"),
                                     info=T(HELP["shortcut"]), elem_id="block-shortcut")
                 stride = gr.Radio([1, 2], value=2, label=T("Stride"), info=T(HELP["stride"]),
                                   elem_id="block-stride")
                 with gr.Row():
-                    in_ch = CheckedNumber(64, label=T("Input channels"), step=1, minimum=1, maximum=MAX_IN_CHANNELS)
+                    in_ch = CheckedNumber(64, label=T("Input channels"), step=1, minimum=1, maximum=MAX_CHANNELS)
                     out_ch = CheckedNumber(128, label=T("Output channels"), step=1, minimum=1,
-                                       maximum=MAX_IN_CHANNELS, info=T(HELP["out"]))
+                                       maximum=MAX_CHANNELS, info=T(HELP["out"]))
                 with gr.Row():
                     height = CheckedNumber(56, label=T("Height"), step=1, minimum=1, maximum=MAX_SIDE)
                     width = CheckedNumber(56, label=T("Width"), step=1, minimum=1, maximum=MAX_SIDE)
@@ -130,7 +152,7 @@ def build() -> list[Refresh]:
     with gr.Accordion(T("② A whole network"), open=True):
         with gr.Row():
             preset = gr.Dropdown(list(PRESETS), value="D2L ResNet-18", label=T("Network"), scale=2)
-            n_in = CheckedNumber(1, label=T("Input channels"), step=1, minimum=1, maximum=MAX_IN_CHANNELS)
+            n_in = CheckedNumber(1, label=T("Input channels"), step=1, minimum=1, maximum=MAX_CHANNELS)
             n_h = CheckedNumber(224, label=T("Height"), step=1, minimum=1, maximum=MAX_SIDE)
             n_w = CheckedNumber(224, label=T("Width"), step=1, minimum=1, maximum=MAX_SIDE)
             n_cls = CheckedNumber(10, label=T("Classes"), step=1, minimum=1, maximum=MAX_CLASSES)

@@ -2,22 +2,10 @@
 
 MESSAGES: dict[str, str] = {
     # Field labels shared with the UI ("Height", "Width", "Input channels", ...) are in ui.py.
-    "Unknown block type {block!r}: choose 'basic' or 'bottleneck'.":
-        "未知的块类型 {block!r}：请选择 'basic' 或 'bottleneck'。",
-    "Unknown shortcut {shortcut!r}: choose 'identity', 'projection' or 'none'.":
-        "未知的快捷连接类型 {shortcut!r}：请选择 'identity'、'projection' 或 'none'。",
-    "input channels":
-        "输入通道",
-    "channels":
-        "通道",
-    "The number of {name} must be a whole number, got {value!r}.":
-        "{name}数必须是整数，当前为 {value!r}。",
-    "The number of {name} must be at least 1, got {value}.":
-        "{name}数至少为 1，当前为 {value}。",
-    "The number of {name} is limited to {limit} here, got {value}.":
-        "这里{name}数最多为 {limit}，当前为 {value}。",
-    "Stride must be 1 (keep the size) or 2 (halve height and width), got {stride!r}.":
-        "步幅必须是 1（保持尺寸）或 2（高和宽减半），当前为 {stride!r}。",
+    "Unknown block type {name}: choose one of {choices}.":
+        "未知的块类型 {name}：请从 {choices} 中选择。",
+    "Unknown shortcut {name}: choose one of {choices}.":
+        "未知的快捷连接类型 {name}：请从 {choices} 中选择。",
     "x has {cin} channels but F(x) has {cout}":
         "x 有 {cin} 个通道，而 F(x) 有 {cout} 个",
     "stride {stride} makes F(x) {stride}× smaller in height and width":
@@ -26,36 +14,10 @@ MESSAGES: dict[str, str] = {
         "{first}，并且{second}",
     "An identity shortcut adds x to F(x) element by element, so both must have the same shape; here {reason}. Fix: use a 1×1 projection shortcut (conv1x1({cin}, {cout}, stride={stride}) + BatchNorm, D2L's use_1x1conv=True), or keep stride 1 and equal channels.":
         "恒等快捷连接把 x 与 F(x) 逐元素相加，所以二者的形状必须相同；而在这里，{reason}。解决办法：改用 1×1 卷积的投影快捷连接（conv1x1({cin}, {cout}, stride={stride}) + BatchNorm，即 D2L 中的 use_1x1conv=True），或者保持步幅为 1 且输入输出通道数相同。",
-    "Unknown stem {stem!r}: choose 'imagenet' or 'cifar'.":
-        "未知的主干（stem）类型 {stem!r}：请选择 'imagenet' 或 'cifar'。",
-    "torchvision has ResNet-18/34/50/101/152, not ResNet-{depth}.":
-        "torchvision 只提供 ResNet-18/34/50/101/152，没有 ResNet-{depth}。",
-    "CIFAR-style nets have 6n+2 layers (8, 14, 20, 26, 32, …, 56, …, 110); got {depth!r}.":
-        "CIFAR 风格的网络有 6n+2 层（8、14、20、26、32、…、56、…、110），而这里是 {depth!r}。",
     "{name} needs inputs of at least {smallest}×{smallest} pixels; {height}×{width} is too small: a convolution or pooling window would no longer fit inside the shrinking feature map.":
         "{name} 的输入至少要有 {smallest}×{smallest} 像素；{height}×{width} 太小了：特征图不断缩小，卷积窗口或汇聚窗口将放不进去。",
     "{name} needs larger inputs; {height}×{width} is too small: a convolution or pooling window would no longer fit inside the shrinking feature map.":
         "{name} 需要更大的输入；{height}×{width} 太小了：特征图不断缩小，卷积窗口或汇聚窗口将放不进去。",
-    "The {what} must be a whole number, got {value!r}.":
-        "{what}必须是整数，当前为 {value!r}。",
-    "The {what} must be at least 1, got {value}.":
-        "{what}至少为 1，当前为 {value}。",
-    "Unknown network {name!r}: choose one of {choices}.":
-        "未知的网络 {name!r}：请从 {choices} 中选择。",
-    "number of input channels":
-        "输入通道数",
-    "input height":
-        "输入高度",
-    "input width":
-        "输入宽度",
-    "number of classes":
-        "类别数",
-    "{label} must be a whole number, got {value!r}.":
-        "{label}必须是整数，当前为 {value!r}。",
-    "{label} must be between 1 and {hi:,}, got {value:,}.":
-        "{label}必须在 1 到 {hi:,} 之间，当前为 {value:,}。",
-    "Unknown network {name!r}. Choose one of: {choices}.":
-        "未知的网络 {name!r}。可选：{choices}。",
     "torchvision ResNet":
         "torchvision 的 ResNet",
     "D2L":
@@ -108,10 +70,6 @@ MESSAGES: dict[str, str] = {
         "无快捷连接",
     "A bottleneck block outputs 4× its inner width (expansion 4), so its output channels must be a multiple of 4; {channels} is not. Try {suggestion}.":
         "瓶颈块的输出通道数是其内部宽度的 4 倍（扩展系数 4），所以输出通道数必须是 4 的倍数；{channels} 不是。试试 {suggestion}。",
-    "{label} must be between 1 and {hi} pixels, got {value}.":
-        "{label}必须在 1 到 {hi} 像素之间，当前为 {value}。",
-    "{label} must be a whole number of at least 1, got {value!r}.":
-        "{label}必须是不小于 1 的整数，当前为 {value!r}。",
     "this {block}":
         "这个{block}",
     "### ✗ This block cannot add its shortcut\nThe identity shortcut carries **x = {x}**, but the main path outputs **F(x) = {fx}**. Element-wise addition needs identical shapes, so `out + identity` would fail.\n\n{mismatch}\n\nThe table and the diagram below show the main path alone (the plain twin).":

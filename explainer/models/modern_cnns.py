@@ -11,8 +11,9 @@ reproduces the book's table of output shapes.
 Three departures, none of which changes a shape or a parameter count:
 
 * no ``Lazy*`` layers: every layer is built with its input width, and the first ``Linear`` after
-  ``Flatten`` gets its ``in_features`` from a *shape probe* -- the layers before it run on an empty
-  tensor on the meta device -- so a model can be built on, and traced on, the meta device.
+  ``Flatten`` gets its ``in_features`` from a *shape probe* (``explainer.models.shape_probe``) -- the
+  layers before it run on an empty tensor on the meta device -- so a model can be built on, and
+  traced on, the meta device.
 * every activation is its own module (``F.relu`` in D2L's Inception becomes ``relu1_1`` …), never
   in-place, so forward hooks fire once per layer and Captum works (GUIDE §3, lesson 4).
 * submodules have names (``conv1``, ``relu1``, ``b3.inception3a``, ``dense_blk2``) instead of
@@ -23,12 +24,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from itertools import chain
 
-import torch
-from torch import Tensor, nn
+from torch import nn
 
-from explainer.i18n import N_, tr
+from explainer.models.arguments import check_input_args
+from explainer.models.modern_cnn_blocks import DenseBlock, Inception, nin_block, transition_block, vgg_block
+from explainer.models.shape_probe import features_shape
 
 ZOO_PRESETS: tuple[str, ...] = ("LeNet", "AlexNet", "VGG-11", "NiN", "GoogLeNet", "DenseNet")
 
@@ -38,239 +39,11 @@ VGG11_ARCH: tuple[tuple[int, int], ...] = ((1, 64), (1, 128), (2, 256), (2, 512)
 DENSENET_ARCH: tuple[int, ...] = (4, 4, 4, 4)
 DENSENET_GROWTH_RATE = 32
 
-# Stop the "too small" search here: nothing in the zoo needs more, and the search must end.
-_MAX_MIN_SIZE = 4096
-
-
-# --------------------------------------------------------------------------------------------
-# Building blocks (D2L's helper functions and classes)
-# --------------------------------------------------------------------------------------------
-
-
-def vgg_block(num_convs: int, in_channels: int, out_channels: int) -> nn.Sequential:
-    """D2L §8.2 ``vgg_block``: ``num_convs`` × (3×3 conv, pad 1 + ReLU), then 2×2 max-pool.
-
-    (N, in_channels, H, W) → (N, out_channels, ⌊H/2⌋, ⌊W/2⌋).
-    """
-    layers: OrderedDict[str, nn.Module] = OrderedDict()
-    for i in range(1, num_convs + 1):
-        layers[f"conv{i}"] = nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1)
-        layers[f"relu{i}"] = nn.ReLU()
-        in_channels = out_channels
-    layers["pool"] = nn.MaxPool2d(kernel_size=2, stride=2)
-    return nn.Sequential(layers)
-
-
-def nin_block(
-    in_channels: int, out_channels: int, kernel_size: int, stride: int, padding: int
-) -> nn.Sequential:
-    """D2L §8.3 ``nin_block``: a k×k conv, then two 1×1 convs (a per-pixel MLP), each + ReLU.
-
-    (N, in_channels, H, W) → (N, out_channels, ⌊(H + 2p − k)/s⌋ + 1, same for W).
-    """
-    return nn.Sequential(
-        OrderedDict(
-            conv1=nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding),
-            relu1=nn.ReLU(),
-            conv2=nn.Conv2d(out_channels, out_channels, kernel_size=1),
-            relu2=nn.ReLU(),
-            conv3=nn.Conv2d(out_channels, out_channels, kernel_size=1),
-            relu3=nn.ReLU(),
-        )
-    )
-
-
-class Inception(nn.Module):
-    """D2L §8.4 Inception block: four parallel paths, concatenated along the channels.
-
-    Path 1: 1×1 conv (``c1`` channels). Path 2: 1×1 conv to ``c2[0]``, 3×3 conv (pad 1) to
-    ``c2[1]``. Path 3: 1×1 conv to ``c3[0]``, 5×5 conv (pad 2) to ``c3[1]``. Path 4: 3×3 max-pool
-    (stride 1, pad 1), 1×1 conv to ``c4``. Every path keeps H×W, which is what lets ``torch.cat``
-    stack them. Attribute names are D2L's (``b2_1`` = path 2, first layer), plus one ReLU module
-    per conv where D2L calls ``F.relu``.
-
-    Shapes: (N, in_channels, H, W) → (N, c1 + c2[1] + c3[1] + c4, H, W).
-    """
-
-    def __init__(
-        self,
-        in_channels: int,
-        c1: int,
-        c2: tuple[int, int],
-        c3: tuple[int, int],
-        c4: int,
-    ) -> None:
-        super().__init__()
-        self.b1_1 = nn.Conv2d(in_channels, c1, kernel_size=1)
-        self.relu1_1 = nn.ReLU()
-        self.b2_1 = nn.Conv2d(in_channels, c2[0], kernel_size=1)
-        self.relu2_1 = nn.ReLU()
-        self.b2_2 = nn.Conv2d(c2[0], c2[1], kernel_size=3, padding=1)
-        self.relu2_2 = nn.ReLU()
-        self.b3_1 = nn.Conv2d(in_channels, c3[0], kernel_size=1)
-        self.relu3_1 = nn.ReLU()
-        self.b3_2 = nn.Conv2d(c3[0], c3[1], kernel_size=5, padding=2)
-        self.relu3_2 = nn.ReLU()
-        self.b4_1 = nn.MaxPool2d(kernel_size=3, stride=1, padding=1)
-        self.b4_2 = nn.Conv2d(in_channels, c4, kernel_size=1)
-        self.relu4_2 = nn.ReLU()
-        self.out_channels = c1 + c2[1] + c3[1] + c4
-
-    def forward(self, x: Tensor) -> Tensor:
-        """(N, C_in, H, W) → (N, c1 + c2[1] + c3[1] + c4, H, W)."""
-        b1 = self.relu1_1(self.b1_1(x))
-        b2 = self.relu2_2(self.b2_2(self.relu2_1(self.b2_1(x))))
-        b3 = self.relu3_2(self.b3_2(self.relu3_1(self.b3_1(x))))
-        b4 = self.relu4_2(self.b4_2(self.b4_1(x)))
-        return torch.cat((b1, b2, b3, b4), dim=1)
-
-
-def dense_conv_block(in_channels: int, growth_rate: int) -> nn.Sequential:
-    """D2L §8.7 ``conv_block``: BN → ReLU → 3×3 conv (pad 1) -- the "pre-activation" order.
-
-    (N, in_channels, H, W) → (N, growth_rate, H, W).
-    """
-    return nn.Sequential(
-        OrderedDict(
-            bn=nn.BatchNorm2d(in_channels),
-            relu=nn.ReLU(),
-            conv=nn.Conv2d(in_channels, growth_rate, kernel_size=3, padding=1),
-        )
-    )
-
-
-class DenseBlock(nn.Module):
-    """D2L §8.7 ``DenseBlock``: each conv block sees the concatenation of everything before it.
-
-    Where a residual block *adds* F(x) to x, a dense block *concatenates* it: x ← cat(x, F(x)),
-    so every block adds ``growth_rate`` channels and nothing is ever overwritten.
-
-    Shapes: (N, in_channels, H, W) → (N, in_channels + num_convs · growth_rate, H, W).
-    """
-
-    def __init__(self, num_convs: int, in_channels: int, growth_rate: int) -> None:
-        super().__init__()
-        # Named ``net`` as in D2L; the loop below is unrolled by torch.fx (a fixed module list).
-        self.net = nn.Sequential(
-            OrderedDict(
-                (f"conv_block{i + 1}", dense_conv_block(in_channels + i * growth_rate, growth_rate))
-                for i in range(num_convs)
-            )
-        )
-        self.out_channels = in_channels + num_convs * growth_rate
-
-    def forward(self, x: Tensor) -> Tensor:
-        """(N, C_in, H, W) → (N, C_in + num_convs · growth_rate, H, W)."""
-        for blk in self.net:
-            y = blk(x)
-            x = torch.cat((x, y), dim=1)  # concatenate, where ResNet would add: x + y
-        return x
-
-
-def transition_block(in_channels: int, out_channels: int) -> nn.Sequential:
-    """D2L §8.7 ``transition_block``: BN → ReLU → 1×1 conv (fewer channels) → 2×2 average pool.
-
-    (N, in_channels, H, W) → (N, out_channels, ⌊H/2⌋, ⌊W/2⌋).
-    """
-    return nn.Sequential(
-        OrderedDict(
-            bn=nn.BatchNorm2d(in_channels),
-            relu=nn.ReLU(),
-            conv=nn.Conv2d(in_channels, out_channels, kernel_size=1),
-            pool=nn.AvgPool2d(kernel_size=2, stride=2),
-        )
-    )
-
 
 def init_cnn(module: nn.Module) -> None:
     """D2L's ``init_cnn``: Xavier-uniform weights for every Linear and Conv2d (biases untouched)."""
     if type(module) in (nn.Linear, nn.Conv2d):
         nn.init.xavier_uniform_(module.weight)
-
-
-# --------------------------------------------------------------------------------------------
-# The shape probe that replaces D2L's Lazy layers
-# --------------------------------------------------------------------------------------------
-
-
-def _probe(net: nn.Module, in_channels: int, height: int, width: int) -> torch.Size:
-    """Output shape of ``net`` for a (1, in_channels, height, width) input, computed on meta.
-
-    The parameters may live anywhere (CPU, or meta when built under ``torch.device("meta")``), so
-    we swap in meta stand-ins: a CPU BatchNorm refuses a meta input. Eval mode, because in training
-    mode BN refuses a batch of one 1×1 map -- a training-time concern, not a shape one.
-    Raises ``RuntimeError`` if some conv or pool window no longer fits.
-    """
-    x = torch.empty(1, in_channels, height, width, device="meta")
-    stand_ins = {
-        name: torch.empty_like(t, device="meta")
-        for name, t in chain(net.named_parameters(), net.named_buffers())
-    }
-    modes = [(m, m.training) for m in net.modules()]
-    net.eval()
-    try:
-        with torch.no_grad():
-            return torch.func.functional_call(net, stand_ins, (x,)).shape
-    finally:
-        for m, training in modes:
-            m.training = training
-
-
-def _fits(net: nn.Module, in_channels: int, height: int, width: int) -> bool:
-    try:
-        _probe(net, in_channels, height, width)
-    except RuntimeError:
-        return False
-    return True
-
-
-def _min_input_size(net: nn.Module, in_channels: int) -> int | None:
-    """Smallest n such that an n×n input passes through ``net`` (None if above ``_MAX_MIN_SIZE``).
-
-    Every kernel here is square and every output size grows with the input size, so "fits" is
-    monotone in n and the two axes are independent: a binary search on square inputs is exact.
-    """
-    hi = 1
-    while not _fits(net, in_channels, hi, hi):
-        if hi >= _MAX_MIN_SIZE:
-            return None
-        hi = min(2 * hi, _MAX_MIN_SIZE)
-    lo = hi // 2 + 1 if hi > 1 else 1  # hi // 2 failed (or hi is 1)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if _fits(net, in_channels, mid, mid):
-            hi = mid
-        else:
-            lo = mid + 1
-    return hi
-
-
-def _features_shape(
-    name: str, net: nn.Module, in_channels: int, height: int, width: int
-) -> torch.Size:
-    """Probe ``net``; turn a window-does-not-fit ``RuntimeError`` into a sentence for a student."""
-    try:
-        return _probe(net, in_channels, height, width)
-    except RuntimeError as err:
-        smallest = _min_input_size(net, in_channels)
-        if smallest is not None:
-            message = tr(
-                "{name} needs inputs of at least {smallest}×{smallest} pixels; {height}×{width} is too small: "
-                "a convolution or pooling window would no longer fit inside the shrinking feature map.",
-                name=name, smallest=smallest, height=height, width=width,
-            )
-        else:
-            message = tr(
-                "{name} needs larger inputs; {height}×{width} is too small: a convolution or pooling window "
-                "would no longer fit inside the shrinking feature map.",
-                name=name, height=height, width=width,
-            )
-        raise ValueError(message) from err
-
-
-# --------------------------------------------------------------------------------------------
-# The six networks
-# --------------------------------------------------------------------------------------------
 
 
 def _lenet(
@@ -291,7 +64,7 @@ def _lenet(
             flatten=nn.Flatten(),
         )
     )
-    features = _features_shape("LeNet", net, in_channels, height, width)[1]
+    features = features_shape("LeNet", net, in_channels, height, width)[1]
     net.add_module("fc1", nn.Linear(features, 120))
     net.add_module("sigmoid_fc1", nn.Sigmoid())
     net.add_module("fc2", nn.Linear(120, 84))
@@ -326,7 +99,7 @@ def _alexnet(
             flatten=nn.Flatten(),
         )
     )
-    features = _features_shape("AlexNet", net, in_channels, height, width)[1]
+    features = features_shape("AlexNet", net, in_channels, height, width)[1]
     _add_fc_head(net, features, num_classes)
     return net
 
@@ -357,7 +130,7 @@ def _vgg11(
         channels = out_channels
     blocks["flatten"] = nn.Flatten()
     net = nn.Sequential(blocks)
-    features = _features_shape("VGG-11", net, in_channels, height, width)[1]
+    features = features_shape("VGG-11", net, in_channels, height, width)[1]
     _add_fc_head(net, features, num_classes)
     return net
 
@@ -386,7 +159,7 @@ def _nin(
         )
     )
     # No Lazy layer to size here, but the probe still tells a student when the input is too small.
-    _features_shape("NiN", net, in_channels, height, width)
+    features_shape("NiN", net, in_channels, height, width)
     return net
 
 
@@ -440,7 +213,7 @@ def _googlenet(
             b5=nn.Sequential(b5),
         )
     )
-    features = _features_shape("GoogLeNet", net, in_channels, height, width)[1]
+    features = features_shape("GoogLeNet", net, in_channels, height, width)[1]
     net.add_module("fc", nn.Linear(features, num_classes))
     return net
 
@@ -483,7 +256,7 @@ def _densenet(
         )
     )
     net.add_module("last", last)
-    features = _features_shape("DenseNet", net, in_channels, height, width)[1]
+    features = features_shape("DenseNet", net, in_channels, height, width)[1]
     last.add_module("fc", nn.Linear(features, num_classes))  # D2L keeps the fc inside ``last``
     return net
 
@@ -496,13 +269,6 @@ _BUILDERS: dict[str, Callable[..., nn.Sequential]] = {
     "GoogLeNet": _googlenet,
     "DenseNet": _densenet,
 }
-
-
-def _check_positive_int(what: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(tr("The {what} must be a whole number, got {value!r}.", what=tr(what), value=value))
-    if value <= 0:
-        raise ValueError(tr("The {what} must be at least 1, got {value}.", what=tr(what), value=value))
 
 
 def build_zoo_model(
@@ -518,15 +284,12 @@ def build_zoo_model(
     to explore large inputs without allocating the weights.
 
     Raises:
-        ValueError: for an unknown name, a non-positive size, or an input too small for the net.
+        ValueError: for an unknown name or a size that is not a whole number ≥ 1;
+        InputTooSmallError (a ``ValueError``): for an input too small for the net.
     """
     if name not in _BUILDERS:
-        raise ValueError(tr("Unknown network {name!r}: choose one of {choices}.",
-                            name=name, choices=", ".join(ZOO_PRESETS)))
-    _check_positive_int(N_("number of input channels"), in_channels)
-    _check_positive_int(N_("input height"), height)
-    _check_positive_int(N_("input width"), width)
-    _check_positive_int(N_("number of classes"), num_classes)
+        raise ValueError(f"Unknown network {name!r}: choose one of {', '.join(ZOO_PRESETS)}.")
+    check_input_args(in_channels, height, width, num_classes)
     net = _BUILDERS[name](
         in_channels=in_channels, height=height, width=width, num_classes=num_classes
     )

@@ -1,4 +1,4 @@
-"""Tests for explainer.models.zoo: D2L's printed shapes, hand-counted parameters, errors, fx tracing.
+"""Tests for explainer.models.modern_cnns: D2L's printed shapes, hand-counted parameters, errors, fx tracing.
 
 Models are built on the meta device (shapes only, no memory, no init cost) unless a test needs
 real numbers.
@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.fx.passes.shape_prop import ShapeProp
 
-from explainer.models.zoo import ZOO_PRESETS, Inception, build_zoo_model
+from explainer.models.modern_cnn_blocks import Inception
+from explainer.models.modern_cnns import ZOO_PRESETS, build_zoo_model
+from explainer.models.shape_probe import InputTooSmallError
 
 torch.set_num_threads(1)  # a training job owns the other core
 
@@ -305,8 +307,11 @@ MIN_SIZE = {"LeNet": 12, "AlexNet": 65, "VGG-11": 32, "NiN": 67, "DenseNet": 29}
 def test_too_small_input_raises_with_the_minimum(name: str) -> None:
     n = MIN_SIZE[name]
     meta_model(name, size=n)  # just fits
-    with pytest.raises(ValueError, match=rf"{name} needs inputs of at least {n}×{n} pixels"):
+    with pytest.raises(ValueError, match=rf"{name} needs inputs of at least {n}×{n} pixels") as err:
         meta_model(name, size=n - 1)
+    # The data of the sentence, for a UI that says it in its own words (explainer.shapes.network_report).
+    assert isinstance(err.value, InputTooSmallError)
+    assert (err.value.name, err.value.smallest, err.value.height, err.value.width) == (name, n, n - 1, n - 1)
 
 
 def test_too_small_in_one_direction_is_enough_to_fail() -> None:

@@ -1,0 +1,51 @@
+"""A configured residual block as self-contained PyTorch source: copy it, run it, get the same block."""
+
+from __future__ import annotations
+
+from torch import nn
+
+
+def _ctor(m: nn.Module) -> str:
+    if isinstance(m, nn.Sequential):
+        return "nn.Sequential(" + ", ".join(_ctor(c) for c in m) + ")"
+    if isinstance(m, nn.Conv2d):
+        k, s, p = m.kernel_size[0], m.stride[0], m.padding[0]
+        extra = f", stride={s}" if s != 1 else ""
+        extra += f", padding={p}" if p else ""
+        return f"nn.Conv2d({m.in_channels}, {m.out_channels}, kernel_size={k}{extra}, bias={m.bias is not None})"
+    if isinstance(m, nn.BatchNorm2d):
+        return f"nn.BatchNorm2d({m.num_features})"
+    return f"nn.{type(m).__name__}()"
+
+
+def block_code(module: nn.Module, block: str, shortcut: str, x_shape: tuple[int, int, int]) -> str:
+    """Self-contained PyTorch source that rebuilds exactly ``module`` (same layers, same forward)."""
+    init = "\n".join(f"        self.{name} = {_ctor(child)}" for name, child in module.named_children())
+    if block == "bottleneck":
+        body = ("        out = self.relu1(self.bn1(self.conv1(x)))\n"
+                "        out = self.relu2(self.bn2(self.conv2(out)))\n"
+                "        out = self.bn3(self.conv3(out))  # F(x), the residual branch\n")
+        final = "relu3"
+    else:
+        body = ("        out = self.relu1(self.bn1(self.conv1(x)))\n"
+                "        out = self.bn2(self.conv2(out))  # F(x), the residual branch\n")
+        final = "relu2"
+    if shortcut == "none":
+        skip, add = "", "        # plain twin: no shortcut, nothing is added\n"
+    else:
+        src = "self.downsample(x)" if shortcut == "projection" else "x"
+        skip = f"        identity = {src}\n"
+        add = "        out = out + identity  # the residual connection\n"
+    c, h, w = x_shape
+    name = "Bottleneck" if block == "bottleneck" else "BasicBlock"
+    return (
+        "import torch\nfrom torch import nn\n\n\n"
+        f"class {name}(nn.Module):\n"
+        f'    """{block} block, shortcut={shortcut!r}: (N, {c}, {h}, {w}) in."""\n\n'
+        "    def __init__(self) -> None:\n        super().__init__()\n"
+        f"{init}\n\n"
+        "    def forward(self, x: torch.Tensor) -> torch.Tensor:\n"
+        f"{skip}{body}{add}        return self.{final}(out)\n\n\n"
+        f"block = {name}()\n"
+        f"print(block(torch.randn(1, {c}, {h}, {w})).shape)\n"
+    )

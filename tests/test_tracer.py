@@ -1,0 +1,38 @@
+"""explainer.shapes.tracer on its own: the caller's model is never changed; the labels of its rows."""
+
+from __future__ import annotations
+
+import torch
+
+from explainer.models.resnet import build_resnet, cifar_spec
+from explainer.shapes.layer_labels import describe_module, format_count, format_shape
+from explainer.shapes.tracer import symbolic_trace, trace_model
+
+
+def test_tracing_leaves_the_callers_model_on_cpu_with_the_same_parameters() -> None:
+    torch.manual_seed(0)
+    model = build_resnet(cifar_spec(20))  # on the CPU, in training mode
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    gm = symbolic_trace(model)  # its graph shares the model's submodules
+    for trace in (trace_model(model, (3, 32, 32)), trace_model(model, (3, 32, 32), gm=gm)):
+        assert trace.rows[-1].output_shape == (10,)
+        assert trace.total_params == sum(p.numel() for p in model.parameters())
+    after = model.state_dict()
+    assert all(t.device.type == "cpu" for t in after.values())
+    assert after.keys() == before.keys() and all(torch.equal(before[k], after[k]) for k in before)
+    assert all(m.training for m in model.modules())  # not switched to eval behind the caller's back
+    assert model(torch.randn(2, 3, 32, 32)).shape == (2, 10)  # and still runs on real data
+
+
+def test_a_graph_already_on_meta_and_in_eval_is_traced_as_it_is() -> None:
+    with torch.device("meta"):
+        model = build_resnet(cifar_spec(20)).eval()
+    trace = trace_model(model, (3, 32, 32))
+    assert trace.rows[-1].output_shape == (10,)
+    assert all(p.is_meta for p in model.parameters())
+
+
+def test_labels() -> None:
+    assert format_count(1_234_567) == "1.23 M" and format_count(999) == "999"
+    assert format_shape((64, 56, 56)) == "64×56×56"
+    assert describe_module(torch.nn.Conv2d(3, 64, 7, stride=2)) == "Conv2d 7×7, stride 2, 3→64 ch"
