@@ -26,6 +26,7 @@ BLOCK = ("basic", "projection", 16, 16, 1, True, 8, 8)  # block, shortcut, in, o
     ({4: 3}, "Stride must be between 1 and 2"),
     ({0: "triple"}, "Unknown block type 'triple': choose one of basic, bottleneck"),
     ({1: "skip"}, "Unknown shortcut 'skip': choose one of identity, projection, none"),
+    ({5: "false"}, "Batch normalization must be true or false"),
 ])
 def test_block_fields_beyond_the_limits_are_refused_with_a_sentence(changes: dict[int, object], words: str) -> None:
     args = [changes.get(i, a) for i, a in enumerate(BLOCK)]

@@ -52,7 +52,7 @@ def block_shapes(block: str, shortcut: str, in_channels: float, out_channels: fl
         validation.known_name(block, BLOCK_TYPES, UNKNOWN_BLOCK),
         validation.known_name(shortcut, SHORTCUTS, UNKNOWN_SHORTCUT),
         validation.IN_CHANNELS(in_channels), validation.OUT_CHANNELS(out_channels), validation.STRIDE(stride),
-        bool(batch_norm), validation.HEIGHT(height), validation.WIDTH(width),
+        validation.flag(batch_norm, N_("Batch normalization")), validation.HEIGHT(height), validation.WIDTH(width),
     )
     # Plain rows, not a gr.Dataframe: creating a component here would also render it when this
     # runs at build time (the tab opens with the default block already traced).
