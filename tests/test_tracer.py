@@ -36,3 +36,26 @@ def test_labels() -> None:
     assert format_count(1_234_567) == "1.23 M" and format_count(999) == "999"
     assert format_shape((64, 56, 56)) == "64×56×56"
     assert describe_module(torch.nn.Conv2d(3, 64, 7, stride=2)) == "Conv2d 7×7, stride 2, 3→64 ch"
+
+
+def test_a_trace_installs_no_process_wide_module_hooks(monkeypatch) -> None:
+    # FlopCounterMode's ModuleTracker registered global nn.Module hooks, which broke backward passes in
+    # other server threads (issue 11); the tracer must leave the global hook registries alone.
+    from torch.nn.modules import module as nn_module
+
+    from explainer.shapes import tracer
+
+    registries = ("_global_forward_pre_hooks", "_global_forward_hooks", "_global_backward_pre_hooks",
+                  "_global_backward_hooks", "_global_module_registration_hooks")
+    seen: list[int] = []
+    run_node = tracer._TraceInterpreter.run_node
+
+    def spying_run_node(self, n):
+        seen.append(sum(len(getattr(nn_module, r, {})) for r in registries))
+        return run_node(self, n)
+
+    monkeypatch.setattr(tracer._TraceInterpreter, "run_node", spying_run_node)
+    with torch.device("meta"):
+        model = build_resnet(cifar_spec(20)).eval()
+    trace_model(model, (3, 32, 32))
+    assert seen and set(seen) == {0}

@@ -3,8 +3,14 @@
 PyTorch does the work: ``torch.fx.symbolic_trace`` turns the model into a graph in which the
 residual add and every activation are nodes of their own (hook-based tools such as torchinfo only
 see modules, so they miss the add); an ``fx.Interpreter`` propagates *meta* tensors -- shapes without
-data, so even ResNet-152 at 1024×1024 costs no memory -- while ``FlopCounterMode`` counts FLOPs per
-node. Only the receptive field is bookkeeping of our own (kernel, stride and dilation per layer).
+data, so even ResNet-152 at 1024×1024 costs no memory -- while ``MacCounter``, a dispatch mode seen by
+this thread only, counts FLOPs per node with torch's own formulas (``FlopCounterMode`` would install
+process-wide module hooks, see ``explainer.shapes.mac_counter``). Only the receptive field is
+bookkeeping of our own (kernel, stride and dilation per layer).
+
+Nothing here changes process-wide state except fx's own patch of ``nn.Module`` during
+``symbolic_trace`` (serialised by ``explainer.runtime.FX_TRACE_LOCK``, other threads passed through);
+``with torch.device("meta")`` in the callers is a torch-function mode, which torch keeps per thread.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ from typing import Any
 
 import torch
 from torch import fx, nn
-from torch.utils.flop_counter import FlopCounterMode
 
 from explainer.i18n import ENGLISH, tr, use_language
 from explainer.models.blocks import BasicBlock, Bottleneck
+from explainer.runtime import FX_TRACE_LOCK
 from explainer.shapes.layer_labels import describe_module, format_count, format_shape, op_text, pair
+from explainer.shapes.mac_counter import MacCounter
 
 
 class _OneThreadTracer(fx.Tracer):
@@ -51,14 +58,13 @@ class _OneThreadTracer(fx.Tracer):
         return super().getattr(attr, attr_val, parameter_proxy_cache)
 
 
-# One trace at a time: two overlapping traces would restore each other's patches in the wrong order
-# and leave ``nn.Module.__call__`` patched for good.
-_TRACE_LOCK = threading.Lock()
-
-
 def symbolic_trace(model: nn.Module) -> fx.GraphModule:
-    """``torch.fx.symbolic_trace`` that is safe in a threaded server (see ``_OneThreadTracer``)."""
-    with _TRACE_LOCK:
+    """``torch.fx.symbolic_trace`` that is safe in a threaded server (see ``_OneThreadTracer``).
+
+    One trace at a time (``FX_TRACE_LOCK``): two overlapping traces would restore each other's patches
+    in the wrong order and leave ``nn.Module.__call__`` patched for good.
+    """
+    with FX_TRACE_LOCK:
         tracer = _OneThreadTracer()
         graph = tracer.trace(model)
     return fx.GraphModule(tracer.root, graph, type(model).__name__)
@@ -174,7 +180,7 @@ _SHAPE_PRESERVING = (nn.BatchNorm2d, nn.BatchNorm1d, nn.ReLU, nn.Identity, nn.Dr
 class _TraceInterpreter(fx.Interpreter):
     """Runs the graph on meta tensors, recording shape, FLOPs and receptive field per node."""
 
-    def __init__(self, gm: fx.GraphModule, counter: FlopCounterMode, stage_of: dict[str, str],
+    def __init__(self, gm: fx.GraphModule, counter: MacCounter, stage_of: dict[str, str],
                  root_type: type) -> None:
         super().__init__(gm)
         self.root_type = root_type
@@ -188,19 +194,19 @@ class _TraceInterpreter(fx.Interpreter):
     def call_module(self, target: Any, args: Any, kwargs: Any) -> Any:
         m = self.module.get_submodule(str(target))
         if isinstance(m, _SHAPE_PRESERVING) and len(args) == 1 and not kwargs:
-            # Output shape = input shape and no multiply-adds (FlopCounterMode counts none for
+            # Output shape = input shape and no multiply-adds (torch's formulas count none for
             # these either), so skip the call: it halves the time of a ResNet-152 trace.
             return args[0]
         return super().call_module(target, args, kwargs)
 
     def run_node(self, n: fx.Node) -> Any:
-        before = self.counter.get_total_flops()
+        before = self.counter.flops
         try:
             result = super().run_node(n)
         except Exception:
             self.failed_node = n
             raise
-        flops = self.counter.get_total_flops() - before
+        flops = self.counter.flops - before
         if n.op == "placeholder":
             self.input_hw = tuple(result.shape[-2:]) if result.dim() >= 3 else (1, 1)  # type: ignore[assignment]
             self.rf[n.name] = ((1, 1), (1, 1))
@@ -317,7 +323,7 @@ def trace_model(model: nn.Module, input_shape: tuple[int, int, int], *, gm: fx.G
     """
     label = label if label is not None else tr("this network")
     gm = _meta_eval_copy(gm if gm is not None else symbolic_trace(model))
-    counter = FlopCounterMode(display=False)
+    counter = MacCounter()
     interp = _TraceInterpreter(gm, counter, default_stage_map(model), type(model))
     x = torch.empty((1, *input_shape), device="meta")
     try:
