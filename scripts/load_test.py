@@ -53,6 +53,7 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from benchmarks.endpoints import cold_start, p50_p95  # noqa: E402
+from scripts.load_server import Running, listening_pid, load_average, rss_mb, server_script  # noqa: E402
 
 REL_TOL = 1e-6
 ABS_TOL = 1e-12
@@ -204,16 +205,6 @@ def references(url: str, all_cases: list[Case]) -> dict[str, Any]:
         client.close()
 
 
-def rss_mb(pid: int) -> tuple[float, float]:
-    """(VmRSS, VmHWM) of a process in MB, from /proc/<pid>/status."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(("VmRSS:", "VmHWM:")):
-            name, kb, _ = line.split()
-            fields[name] = int(kb) / 1024
-    return fields["VmRSS:"], fields["VmHWM:"]
-
-
 @dataclass
 class Results:
     """Everything the user threads record; guarded by ``lock``."""
@@ -305,45 +296,6 @@ def run_users(url: str, all_cases: list[Case], refs: dict[str, Any], *, users: i
 # --- the script ---------------------------------------------------------------------------------------
 
 
-def _server_script(heavy_limit: int | None) -> Path:
-    """``app.py`` itself, or a launcher that changes the heavy group's queue limit first."""
-    if heavy_limit is None:
-        return ROOT / "app.py"
-    lines = ["import runpy, sys", f"sys.path.insert(0, {str(ROOT)!r})",
-             "from explainer.ui.common import HEAVY", f"HEAVY['concurrency_limit'] = {heavy_limit}"]
-    lines.append(f"runpy.run_path({str(ROOT / 'app.py')!r}, run_name='__main__')")
-    path = Path(tempfile.mkdtemp(prefix="load_server_")) / "serve.py"
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-class _Running:
-    """Stands in for the Popen of a server this script did not start: it is left running."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-
-    def terminate(self) -> None:
-        pass
-
-    def wait(self) -> None:
-        pass
-
-
-def _listening_pid(url: str) -> int:
-    """Pid of the local process listening on ``url``'s port (for its RSS), from /proc/net/tcp."""
-    port = int(url.rstrip("/").rsplit(":", 1)[1])
-    inodes = {line.split()[9] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
-              if int(line.split()[1].split(":")[1], 16) == port and line.split()[3] == "0A"}
-    for fd in Path("/proc").glob("[0-9]*/fd/*"):
-        try:
-            if os.readlink(fd).removeprefix("socket:[").rstrip("]") in inodes:
-                return int(fd.parts[2])
-        except OSError:
-            continue
-    raise RuntimeError(f"no local process listens on {url}")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=20)
@@ -355,23 +307,34 @@ def main(argv: list[str] | None = None) -> int:
                         help="experiment: server's torch threads (OMP_NUM_THREADS)")
     parser.add_argument("--endpoints", help="only these endpoints, comma-separated (e.g. /block_shapes,/network_shapes)")
     parser.add_argument("--url", help="load an app that is already running (its log stays visible) instead")
+    parser.add_argument("--classroom", action="store_true", help="a class instead of the mix (load_classroom.py)")
+    parser.add_argument("--students", type=int, default=40, help="--classroom: students in lock-step")
+    parser.add_argument("--explorers", type=int, default=4, help="--classroom: users on their own settings")
+    parser.add_argument("--jitter", type=float, default=2.0, help="--classroom: students' delay, 0..this many s")
+    parser.add_argument("--first-second", action="store_true", help="first fire requests the moment the port opens")
     args = parser.parse_args(argv)
+    if args.torch_threads is not None:  # the server inherits it; app.py's configure_process respects it
+        os.environ["OMP_NUM_THREADS"] = str(args.torch_threads)
+    if args.classroom or args.first_second:
+        from scripts import load_classroom
+
+        if args.first_second and args.url:
+            parser.error("--first-second starts the app itself; it cannot be combined with --url")
+        return load_classroom.main(args, server_script(args.heavy_limit), args.url,
+                                   lambda url: Running(listening_pid(url)))
 
     all_cases = cases()
     if args.endpoints:
         wanted = set(args.endpoints.split(","))
         all_cases = [c for c in all_cases if c.api in wanted]
-    print(f"machine: {os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f} "
-          f"{os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}", flush=True)
+    print(f"machine: {os.cpu_count()} CPUs; load average before: {load_average()}", flush=True)
     print(f"config: users={args.users} seconds={args.seconds:.0f} seed={args.seed} cases={len(all_cases)} "
           f"heavy_limit={args.heavy_limit or 'app default'} torch_threads={args.torch_threads or 'app default'}",
           flush=True)
     if args.url:
-        proc, url = _Running(_listening_pid(args.url)), args.url
+        proc, url = Running(listening_pid(args.url)), args.url
     else:
-        if args.torch_threads is not None:  # the server inherits it; app.py's configure_process respects it
-            os.environ["OMP_NUM_THREADS"] = str(args.torch_threads)
-        seconds, proc, url = cold_start(_server_script(args.heavy_limit))
+        seconds, proc, url = cold_start(server_script(args.heavy_limit))
     print(f"server pid={proc.pid} at {url}", flush=True)
     samples: list[tuple[float, int, float]] = []  # (seconds into the loaded phase, requests done, RSS MB)
     stop = threading.Event()
@@ -431,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     if (last := rss_growth(samples, total - RSS_WINDOW, total)) is not None and total - RSS_WINDOW > a:
         print(f"LOAD rss_growth_last from={total - RSS_WINDOW} to={total} mb={last[0]:.1f} instant_mb={last[1]:.1f} "
               "(the last 500 requests, for comparison)")
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average after: {load_average()}")
     for line in results.errors[:10]:
         print(f"ERROR {line}")
     ok = failed == 0 and growth is not None and growth < RSS_LIMIT_MB
