@@ -46,7 +46,7 @@ from PIL import Image
 
 from benchmarks.endpoints import cold_start, p50_p95
 from scripts.load_server import RssSampler, load_average, rss_mb
-from scripts.load_test import CHEAP, EXAMPLES, Case, difference, make_client, normalize, references
+from scripts.load_test import CHEAP, EXAMPLES, Case, checked_call, difference, make_client, normalize, references
 
 EXAMPLE = "0_t-shirt-top.png"
 
@@ -156,18 +156,6 @@ class ClassRun:
         return sum(self.fail) + sum(c.error is not None for c in self.explorer_calls)
 
 
-def _checked_call(case: Case, client: Any, folder: str, want: Any) -> tuple[float, str | None]:
-    """(milliseconds, error or None) of one request whose answer must equal ``want``."""
-    t0 = time.perf_counter()
-    try:
-        error = difference(normalize(case.call(client), folder), want)
-        if error is not None:
-            error = "differs from the single-user reference at " + error
-    except Exception as err:  # noqa: BLE001 -- every failure is counted and reported
-        error = f"{type(err).__name__}: {err}"
-    return 1000 * (time.perf_counter() - t0), error
-
-
 def run_class(url: str, refs: dict[str, Any], *, students: int, explorers: int, steps: list[Step] = LESSON,
               jitter_s: float = 2.0, step_timeout_s: float = 900.0, seed: int = 0, explorer_max_depth: int = 110,
               explorer_min_requests: int = 0) -> ClassRun:
@@ -188,7 +176,7 @@ def run_class(url: str, refs: dict[str, Any], *, students: int, explorers: int, 
         for k, step in enumerate(steps):
             release[k].wait()
             time.sleep(rng.uniform(0, jitter_s))
-            ms, error = _checked_call(step.case, client, folder, refs[step.case.key])
+            ms, error = checked_call(step.case, client, folder, refs[step.case.key])
             with progress:
                 run.ms[k].append(ms)
                 if error is not None:

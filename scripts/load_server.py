@@ -10,8 +10,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parent.parent
+RSS_SMOOTH_S = 5.0  # an RSS reading = median of the samples within ± this many seconds (see rss_growth)
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
@@ -22,6 +24,26 @@ def rss_mb(pid: int) -> tuple[float, float]:
             name, kb, _ = line.split()
             fields[name] = int(kb) / 1024
     return fields["VmRSS:"], fields["VmHWM:"]
+
+
+def rss_growth(samples: list[tuple[float, int, float]], first: int, last: int) -> tuple[float, float] | None:
+    """RSS growth (MB) from when ``first`` requests were done to when ``last`` were: (smoothed, instantaneous).
+
+    Smoothed = difference of the medians of the samples within ± RSS_SMOOTH_S seconds of each moment: a single
+    reading also holds whatever the one heavy request in flight allocated (up to ~300 MB here), which
+    would otherwise decide the result. None if fewer than ``last`` requests were done.
+    """
+    def at(done: int) -> tuple[float, float] | None:
+        hit = next((s for s in samples if s[1] >= done), None)
+        if hit is None:
+            return None
+        near = sorted(r for t, _, r in samples if abs(t - hit[0]) <= RSS_SMOOTH_S)
+        return near[len(near) // 2], hit[2]
+
+    a, b = at(first), at(last)
+    if a is None or b is None or last <= first:
+        return None
+    return b[0] - a[0], b[1] - a[1]
 
 
 class RssSampler:
@@ -41,7 +63,7 @@ class RssSampler:
             except (OSError, KeyError):
                 return
 
-    def __enter__(self) -> RssSampler:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -53,7 +53,7 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from benchmarks.endpoints import cold_start, p50_p95  # noqa: E402
-from scripts.load_server import Running, listening_pid, load_average, rss_mb, server_script  # noqa: E402
+from scripts.load_server import Running, listening_pid, load_average, rss_growth, rss_mb, server_script  # noqa: E402
 
 REL_TOL = 1e-6
 ABS_TOL = 1e-12
@@ -62,7 +62,6 @@ ABS_TOL = 1e-12
 # requests (after 50 it was still rising: +251 MB by request 550, then back to below the start when idle).
 RSS_WARMUP = 200
 RSS_WINDOW = 500  # requests between the two readings
-RSS_SMOOTH_S = 5.0  # an RSS reading = median of the samples within ± this many seconds (see rss_growth)
 RSS_LIMIT_MB = 100.0
 CHEAP = {"/block_shapes", "/network_shapes"}  # not in the "heavy" queue group (explainer/ui/common.py HEAVY)
 EXAMPLES = ROOT / "checkpoints" / "examples"
@@ -191,6 +190,18 @@ def make_client(url: str) -> tuple[Any, str]:
     return Client(url, verbose=False, download_files=folder, analytics_enabled=False), folder
 
 
+def checked_call(case: Case, client: Any, folder: str, want: Any) -> tuple[float, str | None]:
+    """(milliseconds, error or None) of one request whose answer must equal ``want``."""
+    t0 = time.perf_counter()
+    try:
+        error = difference(normalize(case.call(client), folder), want)
+        if error is not None:
+            error = "differs from the single-user reference at " + error
+    except Exception as err:  # noqa: BLE001 -- every failure is counted and reported
+        error = f"{type(err).__name__}: {err}"
+    return 1000 * (time.perf_counter() - t0), error
+
+
 def references(url: str, all_cases: list[Case]) -> dict[str, Any]:
     """Single-user reference responses: one client, one request at a time."""
     client, folder = make_client(url)
@@ -230,26 +241,6 @@ class Results:
         return sum(self.failures.values())
 
 
-def rss_growth(samples: list[tuple[float, int, float]], first: int, last: int) -> tuple[float, float] | None:
-    """RSS growth (MB) from when ``first`` requests were done to when ``last`` were: (smoothed, instantaneous).
-
-    Smoothed = difference of the medians of the samples within ± RSS_SMOOTH_S seconds of each moment: a single
-    reading also holds whatever the one heavy request in flight allocated (up to ~300 MB here), which
-    would otherwise decide the result. None if fewer than ``last`` requests were done.
-    """
-    def at(done: int) -> tuple[float, float] | None:
-        hit = next((s for s in samples if s[1] >= done), None)
-        if hit is None:
-            return None
-        near = sorted(r for t, _, r in samples if abs(t - hit[0]) <= RSS_SMOOTH_S)
-        return near[len(near) // 2], hit[2]
-
-    a, b = at(first), at(last)
-    if a is None or b is None or last <= first:
-        return None
-    return b[0] - a[0], b[1] - a[1]
-
-
 def run_users(url: str, all_cases: list[Case], refs: dict[str, Any], *, users: int, seconds: float | None = None,
               requests_per_user: int | None = None, seed: int = 0, results: Results | None = None,
               ) -> tuple[Results, float]:
@@ -270,14 +261,7 @@ def run_users(url: str, all_cases: list[Case], refs: dict[str, Any], *, users: i
         while (requests_per_user is None or count < requests_per_user) and (
                 seconds is None or time.perf_counter() < deadline[0]):
             case = rng.choices(all_cases, weights)[0]
-            t0 = time.perf_counter()
-            try:
-                error = difference(normalize(case.call(client), folder), refs[case.key])
-                if error is not None:
-                    error = "differs from the single-user reference at " + error
-            except Exception as err:  # noqa: BLE001 -- every failure is counted and reported
-                error = f"{type(err).__name__}: {err}"
-            results.record(case, 1000 * (time.perf_counter() - t0), error)
+            results.record(case, *checked_call(case, client, folder, refs[case.key]))
             count += 1
 
     threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(users)]

@@ -1,4 +1,5 @@
-"""Concurrency: several users at once get exactly what they would get alone (short ``scripts/load_test.py``).
+"""Concurrency: several users at once get exactly what they would get alone (short ``scripts/load_test.py``,
+in both its modes: the weighted mix of every endpoint, and a small class in lock-step with an explorer).
 
 The three concurrency bugs the load tests found are also pinned down directly, without a server:
 fx tracing (shape tables) used to hijack models running in other threads, seeded model builds in two
@@ -20,6 +21,7 @@ from PIL import Image
 from explainer.degradation.nets import build_pair
 from explainer.models.resnet import build_resnet, cifar_spec
 from explainer.shapes.block_report import explore_block
+from scripts.load_classroom import LESSON, check_explorers, run_class
 from scripts.load_test import Case, difference, normalize, references, run_users
 
 EXAMPLE = "0_t-shirt-top.png"
@@ -51,6 +53,19 @@ def test_concurrent_users_get_their_single_user_answers(app_client) -> None:
     assert results.errors == []
     assert results.done == 36
     assert set(results.ms) == {c.api for c in SHORT_MIX}  # every endpoint was called under load
+
+
+@pytest.mark.slow  # ≈ 20-40 s: 3 references, 6 students × 3 steps, one explorer, its references
+def test_a_small_class_gets_the_single_user_answers(app_client) -> None:
+    url = app_client.src
+    lesson = [step for step in LESSON if step.name in ("block_explanation", "prediction", "grad_cam")]
+    refs = references(url, [step.case for step in lesson])
+    run = run_class(url, refs, students=6, explorers=1, steps=lesson, jitter_s=0.5, step_timeout_s=120,
+                    explorer_max_depth=14, explorer_min_requests=3)
+    check_explorers(url, run)
+    assert run.errors == []
+    assert [len(ms) for ms in run.ms] == [6, 6, 6]  # every student answered every step
+    assert len(run.explorer_calls) >= 3 and run.failed == 0
 
 
 def test_normalize_and_difference_compare_content_not_paths(tmp_path) -> None:
