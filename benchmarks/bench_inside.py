@@ -1,4 +1,4 @@
-"""Benchmark the "Inside ResNet-18" tab on this machine: ``python benchmarks/bench_features.py``.
+"""Benchmark the "Inside ResNet-18" tab on this machine: ``python benchmarks/bench_inside.py``.
 
 For each task, the median wall time at 1×96×96 next to its *compute bound* = passes × FLOPs per
 pass ÷ the FLOP/s this machine reaches on a large fp32 matmul. FLOPs per pass are counted with
@@ -28,8 +28,12 @@ import torch  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from benchmarks.endpoints import matmul_flops_per_second  # noqa: E402
-from explainer.inside import attribution_methods as A  # noqa: E402
-from explainer.inside import features  # noqa: E402
+from explainer.inside import (  # noqa: E402
+    attribution_methods,
+    deletion_metric,
+    features,  # noqa: E402
+    sanity_check,
+)
 from explainer.inside.images import prepare_fashion  # noqa: E402
 from explainer.models.resnet import build_resnet, d2l_resnet18_spec  # noqa: E402
 from explainer.training.checkpoint import CheckpointError, load_model  # noqa: E402
@@ -76,25 +80,25 @@ def main(argv: list[str] | None = None) -> None:
         features.feature_grid_image(maps["layer1"], "layer1")
 
     def sanity() -> None:
-        A.cascading_randomization(model, x, A.METHODS)
+        sanity_check.cascading_randomization(model, x, attribution_methods.METHODS)
 
-    cam_map = A.attribute(model, x, A.GRADCAM).map
-    s, q = A.AttributionSettings(), A.SANITY_SETTINGS
+    cam_map = attribution_methods.attribute(model, x, attribution_methods.GRADCAM).map
+    s, q = attribution_methods.AttributionSettings(), sanity_check.SANITY_SETTINGS
     windows = _windows(96, 16, 8)
     sanity_windows = _windows(96, 16, 16)
     # (name, fn, passes as (forwards, forward+backwards), description, target s, runs)
     per_step = (1 + sanity_windows + 1 + 2, 1 + q.ig_steps + q.smoothgrad_samples)  # GC, Occ, IG delta | Sal, IG, SG
     tasks: list[tuple[str, Callable[[], object], tuple[int, int], str, float, int]] = [
         ("predict + feature maps", analyse, (1, 0), "1 F", 0.150, 20 * reps),
-        ("Grad-CAM (layer4.1)", lambda: A.attribute(model, x, A.GRADCAM), (1, 0), "1 F (+ bwd through fc only)", 0.150, 10 * reps),
-        ("Saliency", lambda: A.attribute(model, x, A.SALIENCY), (0, 1), "1 B", 0.150, 10 * reps),
-        ("Integrated Gradients (50 steps)", lambda: A.attribute(model, x, A.IG), (3, s.ig_steps), "50 B + 3 F", 1.0, 3 * reps),
-        ("Occlusion (16 px window, stride 8)", lambda: A.attribute(model, x, A.OCCLUSION), (windows + 2, 0),
+        ("Grad-CAM (layer4.1)", lambda: attribution_methods.attribute(model, x, attribution_methods.GRADCAM), (1, 0), "1 F (+ bwd through fc only)", 0.150, 10 * reps),
+        ("Saliency", lambda: attribution_methods.attribute(model, x, attribution_methods.SALIENCY), (0, 1), "1 B", 0.150, 10 * reps),
+        ("Integrated Gradients (50 steps)", lambda: attribution_methods.attribute(model, x, attribution_methods.IG), (3, s.ig_steps), "50 B + 3 F", 1.0, 3 * reps),
+        ("Occlusion (16 px window, stride 8)", lambda: attribution_methods.attribute(model, x, attribution_methods.OCCLUSION), (windows + 2, 0),
          f"{windows + 2} F", 1.5, 2 * reps),
-        ("SmoothGrad (16 noisy saliency)", lambda: A.attribute(model, x, A.SMOOTHGRAD), (1, s.smoothgrad_samples),
+        ("SmoothGrad (16 noisy saliency)", lambda: attribution_methods.attribute(model, x, attribution_methods.SMOOTHGRAD), (1, s.smoothgrad_samples),
          "16 B + 1 F", 1.0, 3 * reps),
-        ("deletion curve + random (3 orders)", lambda: (A.deletion_curve(model, x, cam_map, 0),
-                                                        A.random_deletion_curve(model, x, 0)), (84, 0), "84 F", 1.0, 2 * reps),
+        ("deletion curve + random (3 orders)", lambda: (deletion_metric.deletion_curve(model, x, cam_map, 0),
+                                                        deletion_metric.random_deletion_curve(model, x, 0)), (84, 0), "84 F", 1.0, 2 * reps),
         ("sanity check (5 methods × 7 steps)", sanity, (7 * per_step[0] + 1, 7 * per_step[1]),
          f"7 × ({per_step[1]} B + {per_step[0]} F)", 15.0, 1),
     ]
@@ -127,7 +131,7 @@ def _windows(side: int, window: int, stride: int) -> int:
 def _forward_backward(model: torch.nn.Module, x: torch.Tensor) -> None:
     """One forward and one backward to the input only (weights frozen), as Captum's methods do."""
     xi = x.clone().requires_grad_(True)
-    with A.frozen_weights(model):
+    with attribution_methods.frozen_weights(model):
         model(xi)[0, 0].backward()
 
 

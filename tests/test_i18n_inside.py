@@ -14,8 +14,16 @@ import pytest
 import torch
 
 from explainer.i18n import CHINESE, has_cjk_font, tr, use_language
-from explainer.inside import attribution_methods as A
-from explainer.inside import features, imagenet, images
+from explainer.inside import (
+    attribution_methods,
+    attribution_overlays,
+    branch_shortcut,
+    deletion_metric,
+    features,
+    imagenet,
+    images,
+    sanity_check,
+)
 from explainer.locales.zh_CN import MESSAGES
 from explainer.training.fashion_mnist import CLASS_NAMES, class_label
 from tests.support.factories import tiny_model
@@ -64,10 +72,10 @@ def test_preprocessing_notes_and_limits_in_chinese() -> None:
 
 
 def test_sanity_verdict_in_chinese_keeps_the_numbers() -> None:
-    correlations = {A.SALIENCY: [1.0, 0.3, 0.1, 0.05], A.IG: [1.0, 0.9, 0.85, 0.8], A.GRADCAM: [1.0, 0.9, -0.4, float("nan")]}
-    english = A._verdict(correlations, ["trained", "fc", "+ layer2", "+ layer1"], 0.5)
+    correlations = {attribution_methods.SALIENCY: [1.0, 0.3, 0.1, 0.05], attribution_methods.IG: [1.0, 0.9, 0.85, 0.8], attribution_methods.GRADCAM: [1.0, 0.9, -0.4, float("nan")]}
+    english = sanity_check._verdict(correlations, ["trained", "fc", "+ layer2", "+ layer1"], 0.5)
     with use_language(CHINESE):
-        chinese = A._verdict(correlations, ["trained", "fc", "+ layer2", "+ layer1"], 0.5)
+        chinese = sanity_check._verdict(correlations, ["trained", "fc", "+ layer2", "+ layer1"], 0.5)
     lines = chinese.splitlines()
     assert lines[0].startswith("- **显著图** 通过") and "0.15 < 0.5" in lines[0] and "ρ = 0.05" in lines[0]
     assert lines[1].startswith("- **积分梯度** **没有**去相关") and "0.85 ≥ 0.5" in lines[1]
@@ -81,11 +89,11 @@ def test_sanity_check_end_to_end_in_chinese_keeps_ids_english() -> None:
     model, x = tiny_model(), torch.randn(1, 1, 32, 32, generator=torch.Generator().manual_seed(1))
     progress: list[str] = []
     with use_language(CHINESE):
-        result = A.cascading_randomization(model, x, [A.SALIENCY], settings=A.SANITY_SETTINGS,
+        result = sanity_check.cascading_randomization(model, x, [attribution_methods.SALIENCY], settings=sanity_check.SANITY_SETTINGS,
                                            progress=lambda f, d: progress.append(d))
-        fig = A.sanity_maps_figure(result)
+        fig = sanity_check.sanity_maps_figure(result)
     assert result.steps[0] == "trained" and result.steps[-1] == "+ stem (conv1, bn1)"  # ids, not display text
-    assert result.methods == [A.SALIENCY] and "**显著图**" in result.text
+    assert result.methods == [attribution_methods.SALIENCY] and "**显著图**" in result.text
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles[0] == "已训练" and titles[-1] == "+ stem 层（conv1, bn1）"
     assert progress[0] == "训练好的模型: 显著图" and progress[-1] == "完成"
@@ -94,13 +102,13 @@ def test_sanity_check_end_to_end_in_chinese_keeps_ids_english() -> None:
 def test_attribution_and_deletion_figures_in_chinese() -> None:
     rng = np.random.default_rng(0)
     image = rng.integers(0, 255, (32, 32), dtype=np.uint8)
-    attrs = [A.Attribution(A.IG, 9, rng.standard_normal((32, 32)).astype(np.float32), True),
-             A.Attribution(A.GRADCAM, 9, rng.random((32, 32)).astype(np.float32), False, layer="layer2.0: branch F(x)")]
-    curve = A.DeletionCurve(np.linspace(0, 1, 5), np.linspace(0.9, 0.1, 5), 0.5, A.IG)
+    attrs = [attribution_methods.Attribution(attribution_methods.IG, 9, rng.standard_normal((32, 32)).astype(np.float32), True),
+             attribution_methods.Attribution(attribution_methods.GRADCAM, 9, rng.random((32, 32)).astype(np.float32), False, layer="layer2.0: branch F(x)")]
+    curve = deletion_metric.DeletionCurve(np.linspace(0, 1, 5), np.linspace(0.9, 0.1, 5), 0.5, attribution_methods.IG)
     with use_language(CHINESE):
-        fig = A.attribution_figure(image, attrs, class_name="Ankle boot", scores={A.IG: 0.123})
-        random = A.DeletionCurve(curve.fractions, curve.probs, 0.6, tr("random order (mean of {repeats})", repeats=3))
-        deletion = A.deletion_figure([curve], random, "Ankle boot")
+        fig = attribution_overlays.attribution_figure(image, attrs, class_name="Ankle boot", scores={attribution_methods.IG: 0.123})
+        random = deletion_metric.DeletionCurve(curve.fractions, curve.probs, 0.6, tr("random order (mean of {repeats})", repeats=3))
+        deletion = deletion_metric.deletion_figure([curve], random, "Ankle boot")
     assert fig.texts[0].get_text() == "是什么让模型判断为“短靴”"
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[:3] == ["输入", "积分梯度\n删除 AUC 0.123", "Grad-CAM 类激活图\nlayer2.0: 分支 F(x)"]
@@ -111,11 +119,11 @@ def test_attribution_and_deletion_figures_in_chinese() -> None:
 
 def test_branch_figure_and_user_errors_of_inside_in_chinese() -> None:
     model, x = tiny_model(), torch.randn(1, 1, 32, 32, generator=torch.Generator().manual_seed(2))
-    comps = features.compare_blocks(model, x)
+    comps = branch_shortcut.compare_blocks(model, x)
     with use_language(CHINESE):
-        fig = features.branch_shortcut_figure(comps, channel=3)
+        fig = branch_shortcut.branch_shortcut_figure(comps, channel=3)
         err = _error(features.feature_maps, model, x, ["layer9"])
-        label = A.gradcam_layer_label("layer2.0: sum (before ReLU)")
+        label = attribution_methods.gradcam_layer_label("layer2.0: sum (before ReLU)")
     assert fig.texts[0].get_text().startswith("每个残差块把分支 F(x) 加到快捷连接上（通道 3）")
     assert [ax.get_title() for ax in fig.axes[:4]] == ["分支 F(x)", "快捷连接 x（恒等映射）", "和 F(x)+x", "输出 = ReLU(和)"]
     assert str(err).startswith("没有名为 'layer9' 的层")

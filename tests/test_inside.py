@@ -10,7 +10,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from explainer.inside import features
+from explainer.inside import branch_shortcut, features
 from explainer.inside.images import prepare_fashion
 from explainer.models.resnet import build_resnet, d2l_resnet18_spec
 from explainer.training.checkpoint import DEFAULT_WEIGHTS, load_model
@@ -83,7 +83,7 @@ def test_d2l_stage_shapes_at_96():
 
 
 def test_branch_plus_shortcut_is_the_sum(model, x):
-    comps = features.compare_blocks(model, x)
+    comps = branch_shortcut.compare_blocks(model, x)
     assert [c.name for c in comps] == ["layer1.0", "layer2.0"]
     assert [c.projection for c in comps] == [False, True]
     names = features.feature_map_names(model)
@@ -123,10 +123,10 @@ def test_grid_and_figures(model, x):
         assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3
     with pytest.raises(ValueError, match="scale"):
         features.feature_grid_image(fmap, "sum", scale="global")
-    comps = features.compare_blocks(model, x)
-    assert isinstance(features.branch_shortcut_figure(comps), Figure)
-    assert isinstance(features.branch_shortcut_figure(comps, channel=999), Figure)  # clamped
-    fig = features.norm_ratio_figure(comps)
+    comps = branch_shortcut.compare_blocks(model, x)
+    assert isinstance(branch_shortcut.branch_shortcut_figure(comps), Figure)
+    assert isinstance(branch_shortcut.branch_shortcut_figure(comps, channel=999), Figure)  # clamped
+    fig = branch_shortcut.norm_ratio_figure(comps)
     assert len(fig.axes[0].patches) == len(comps)
     assert features.figure_to_array(fig).shape[2] == 3
 
@@ -140,7 +140,7 @@ def test_shipped_model_classifies_the_examples():
         probs = features.predict(model, prepare_fashion(path).x)
         correct += int(probs.argmax()) == c
     assert correct >= 8, f"only {correct}/10 examples classified correctly"
-    comps = features.compare_blocks(model, prepare_fashion(example_paths()[0]).x)
+    comps = branch_shortcut.compare_blocks(model, prepare_fashion(example_paths()[0]).x)
     assert len(comps) == 8 and all(np.isfinite(c.ratio) for c in comps)
 
 

@@ -1,4 +1,4 @@
-"""Why did the model decide that? Attribution maps computed by Captum, and two tests of trust.
+"""Why did the model decide that? Attribution maps computed by Captum.
 
 Methods (all from ``captum.attr``; nothing here re-implements them):
 
@@ -14,39 +14,27 @@ Methods (all from ``captum.attr``; nothing here re-implements them):
   record how much the logit drops; many windows per forward pass (``perturbations_per_eval``).
 * **SmoothGrad** (Smilkov et al. 2017) -- ``NoiseTunnel`` averaging Saliency (or IG) over noisy copies.
 
-Trust:
-
-* ``deletion_curve`` (Petsiuk et al. 2018, "RISE"): delete the most-attributed pixels first
-  (replace them by the baseline) and watch the class probability fall; a faithful map makes it
-  fall fast -- a small area under the curve -- compared with deleting pixels in random order.
-* ``cascading_randomization`` (Adebayo et al. 2018, "Sanity checks for saliency maps"): re-initialise
-  the weights from the top (fc) down to the stem and recompute each map; a map that explains *the
-  model* must change (low Spearman rank correlation with the original). One that does not is
-  showing the input, not the model.
-
-Maps are returned as numpy (H, W) at the input resolution, summed over colour channels.
+Maps are returned as numpy (H, W) at the input resolution, summed over colour channels. Whether a
+map can be trusted: ``explainer.inside.deletion_metric`` and ``explainer.inside.sanity_check``;
+drawing it over the input: ``explainer.inside.attribution_overlays``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
-import math
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import torch
 from captum.attr import IntegratedGradients, LayerAttribution, LayerGradCam, NoiseTunnel, Occlusion, Saliency
-from matplotlib import colormaps
-from matplotlib.figure import Figure
 from torch import Tensor, nn
 
 from explainer.i18n import N_, tr
-from explainer.inside.features import BLOCK_PARTS, BRANCH, SEP, SUM, block_names, layer_label
+from explainer.inside.features import BLOCK_PARTS, BRANCH, SEP, SUM, block_names
 from explainer.models.blocks import block_parts
 from explainer.runtime import seeded
-from explainer.training.fashion_mnist import MEAN, STD, class_label
+from explainer.training.fashion_mnist import MEAN, STD
 
 # Method names are API values (checkbox values, ``/attribute``): English ids, shown with ``method_label``.
 SALIENCY = N_("Saliency")
@@ -62,19 +50,11 @@ SIGNED: frozenset[str] = frozenset({IG, OCCLUSION})
 FASHION_BASELINE = (0.0 - MEAN) / STD
 
 ProgressFn = Callable[[float, str], None]
-# Steps of the sanity check: English ids in ``SanityResult.steps``, shown with ``step_label``.
-TRAINED = N_("trained")
-STEM_UNIT = N_("stem (conv1, bn1)")
 
 
 def method_label(method: str) -> str:
     """A method's name for display, in the current language ("Integrated Gradients" → "积分梯度")."""
     return tr(method)
-
-
-def step_label(step: str) -> str:
-    """A sanity-check step for display: "trained", "fc", "+ layer4", "+ stem (conv1, bn1)"."""
-    return "+ " + tr(step[2:]) if step.startswith("+ ") else tr(step)
 
 
 @dataclass(frozen=True)
@@ -93,13 +73,6 @@ class AttributionSettings:
     smoothgrad_noise: float = 0.15  # σ as a fraction of the input's range (Smilkov et al.: 10–20 %)
     smoothgrad_ig_steps: int = 16  # IG inside SmoothGrad: fewer steps, it is averaged anyway
     seed: int = 0
-
-
-#: Cheaper settings for the sanity check, which recomputes every map after each randomization step.
-#: The sanity check compares *rankings* of pixels, for which 16 IG steps suffice.
-SANITY_SETTINGS = AttributionSettings(
-    ig_steps=16, ig_internal_batch=16, smoothgrad_samples=8, smoothgrad_ig_steps=8, occlusion_stride_fraction=1.0
-)
 
 
 @dataclass
@@ -139,7 +112,8 @@ def frozen_weights(model: nn.Module) -> Iterator[None]:
             p.requires_grad_(flag)
 
 
-def _check(model: nn.Module, x: Tensor) -> None:
+def check_model_and_image(model: nn.Module, x: Tensor) -> None:
+    """``ValueError`` unless the model is in eval mode and x is one image (1, C, H, W)."""
     if model.training:
         raise ValueError("Call model.eval() first: in training mode BatchNorm uses the statistics of this one image.")
     if not isinstance(x, Tensor) or x.dim() != 4 or x.shape[0] != 1:
@@ -205,9 +179,9 @@ def _layer_module(model: nn.Module, name: str) -> tuple[nn.Module, bool]:
 
 @contextlib.contextmanager
 def _seeded(seed: int) -> Iterator[None]:
-    # NoiseTunnel and reset_parameters draw from torch's global RNG: fork it so results are
-    # reproducible and the caller's RNG state is untouched, and keep other server threads' seeded
-    # sections out meanwhile (explainer/rng.py).
+    # NoiseTunnel draws from torch's global RNG: fork it so results are reproducible and the caller's
+    # RNG state is untouched, and keep other server threads' seeded sections out meanwhile
+    # (explainer/runtime.py).
     with seeded(seed):
         yield
 
@@ -241,7 +215,7 @@ def attribute(
     if method not in METHODS:
         raise ValueError(tr("Unknown method {method!r}; choose one of {choices}.", method=method,
                             choices=", ".join(METHODS)))
-    _check(model, x)
+    check_model_and_image(model, x)
     base = baseline_like(x, baseline)
     single_pass = method in (SALIENCY, GRADCAM) and (target is None or target == "predicted")
     if single_pass:
@@ -358,372 +332,6 @@ def attribute_many(
     if progress:
         progress(1.0, tr("done"))
     return out
-
-
-# --- deletion curve ---------------------------------------------------------------------------------
-
-
-@dataclass
-class DeletionCurve:
-    """Class probability (S,) after deleting each fraction (S,) of pixels; ``auc`` = area under it."""
-
-    fractions: np.ndarray
-    probs: np.ndarray
-    auc: float
-    label: str = ""
-
-
-def deletion_order(attr_map: np.ndarray, seed: int = 0) -> np.ndarray:
-    """Pixel indices (H·W,) from most to least attributed; ties are broken at random (seeded) so a
-    flat map (e.g. Grad-CAM all zero) deletes in random order rather than row by row."""
-    flat = np.asarray(attr_map, dtype=np.float64).ravel()
-    if not np.all(np.isfinite(flat)):
-        raise ValueError("The attribution map contains NaN or infinite values.")
-    tiebreak = np.random.default_rng(seed).random(flat.size)
-    return np.lexsort((tiebreak, -flat))  # last key is primary: descending attribution
-
-
-@torch.no_grad()
-def _curve_for_orders(
-    model: nn.Module, x: Tensor, orders: Sequence[np.ndarray], target: int, base: Tensor, steps: int, batch: int = 48
-) -> np.ndarray:
-    """Probabilities (len(orders), steps + 1) of ``target`` as pixels are deleted in each order."""
-    _, c, h, w = x.shape
-    fractions = np.linspace(0.0, 1.0, steps + 1)
-    counts = np.round(fractions * h * w).astype(np.int64)
-    images = []
-    for order in orders:
-        rank = np.empty(h * w, dtype=np.int64)
-        rank[order] = np.arange(h * w)  # rank[p] = when pixel p is deleted
-        masks = torch.from_numpy(rank[None, :] < counts[:, None]).view(-1, 1, h, w)  # (S, 1, H, W)
-        images.append(torch.where(masks, base, x))  # (S, C, H, W)
-    stack = torch.cat(images)
-    probs = torch.cat([torch.softmax(model(chunk), dim=1)[:, target] for chunk in stack.split(batch)])
-    return probs.view(len(orders), steps + 1).numpy()
-
-
-def _auc(fractions: np.ndarray, probs: np.ndarray) -> float:
-    return float(np.trapezoid(probs, fractions))
-
-
-def deletion_curve(
-    model: nn.Module,
-    x: Tensor,
-    attr_map: np.ndarray,
-    target: int,
-    *,
-    baseline: float | Tensor | None = None,
-    steps: int = 20,
-    label: str = "",
-) -> DeletionCurve:
-    """Delete pixels of x (1, C, H, W) from most to least attributed (map (H, W)) in ``steps`` steps.
-
-    Lower area = more faithful map: the evidence it points at is what the model relies on.
-    """
-    _check(model, x)
-    if attr_map.shape != tuple(x.shape[-2:]):
-        raise ValueError(f"The map is {attr_map.shape} but the image is {tuple(x.shape[-2:])}.")
-    probs = _curve_for_orders(model, x, [deletion_order(attr_map)], target, baseline_like(x, baseline), steps)[0]
-    fractions = np.linspace(0.0, 1.0, steps + 1)
-    return DeletionCurve(fractions, probs, _auc(fractions, probs), label)
-
-
-def random_deletion_curve(
-    model: nn.Module,
-    x: Tensor,
-    target: int,
-    *,
-    baseline: float | Tensor | None = None,
-    steps: int = 20,
-    repeats: int = 3,
-    seed: int = 0,
-) -> DeletionCurve:
-    """The reference: pixels deleted in random order, averaged over ``repeats`` seeded orders."""
-    _check(model, x)
-    h, w = x.shape[-2:]
-    rng = np.random.default_rng(seed)
-    orders = [rng.permutation(h * w) for _ in range(repeats)]
-    probs = _curve_for_orders(model, x, orders, target, baseline_like(x, baseline), steps).mean(axis=0)
-    fractions = np.linspace(0.0, 1.0, steps + 1)
-    return DeletionCurve(fractions, probs, _auc(fractions, probs), tr("random order (mean of {repeats})", repeats=repeats))
-
-
-def deletion_figure(curves: Sequence[DeletionCurve], random: DeletionCurve, class_name: str) -> Figure:
-    """Probability of ``class_name`` vs fraction of pixels deleted, one line per method + random.
-
-    Curve labels that are method names and Fashion-MNIST class names are shown in the current language.
-    """
-    fig = Figure(figsize=(6.4, 3.6), dpi=100, layout="constrained")
-    ax = fig.subplots()
-    for c in curves:
-        ax.plot(c.fractions, c.probs, marker=".", label=f"{method_label(c.label)} (AUC {c.auc:.3f})")
-    ax.plot(random.fractions, random.probs, "k--", label=f"{method_label(random.label)} (AUC {random.auc:.3f})")
-    ax.set_xlabel(tr("fraction of pixels deleted (most attributed first)"))
-    ax.set_ylabel(f"P({class_label(class_name)})")
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_title(tr("Deletion curves: lower area than random = the map finds what the model uses"), fontsize=10)
-    ax.legend(fontsize=8)
-    return fig
-
-
-# --- overlays ---------------------------------------------------------------------------------------
-
-
-def _normalized(attr_map: np.ndarray, signed: bool) -> np.ndarray:
-    """Scale to [-1, 1] (signed) or [0, 1] by the 99.5th percentile of |map| (one hot pixel must not
-    wash out the rest)."""
-    m = attr_map.astype(np.float64) if signed else np.abs(attr_map).astype(np.float64)
-    scale = float(np.percentile(np.abs(m), 99.5)) or float(np.abs(m).max()) or 1.0
-    return np.clip(m / scale, -1.0, 1.0)
-
-
-def overlay(image: np.ndarray, attr_map: np.ndarray, *, opacity: float = 0.6, signed: bool = False) -> np.ndarray:
-    """Blend the map onto the image: uint8 (H, W) or (H, W, 3) + map (H, W) → uint8 (H, W, 3).
-
-    Each pixel's heat colour is mixed in proportionally to opacity × |normalized attribution|, so
-    unattributed pixels show the input unchanged. Signed maps: red = for the class, blue = against.
-    """
-    if not 0.0 <= opacity <= 1.0:
-        raise ValueError(tr("Opacity must be between 0 and 1, got {opacity}.", opacity=opacity))
-    img = np.asarray(image, dtype=np.float64) / 255.0
-    if img.ndim == 2:
-        img = np.repeat(img[..., None], 3, axis=2)
-    if img.shape[:2] != attr_map.shape:
-        raise ValueError(f"The map is {attr_map.shape} but the image is {img.shape[:2]}.")
-    m = _normalized(attr_map, signed)
-    if signed:
-        heat = colormaps["bwr"]((m + 1.0) / 2.0)[..., :3]
-    else:
-        heat = colormaps["jet"](m)[..., :3]
-    alpha = opacity * np.abs(m)[..., None]
-    return np.round((img * (1.0 - alpha) + heat * alpha) * 255.0).astype(np.uint8)
-
-
-def attribution_figure(
-    image: np.ndarray,
-    attributions: Sequence[Attribution],
-    *,
-    opacity: float = 0.6,
-    class_name: str = "",
-    scores: dict[str, float] | None = None,
-) -> Figure:
-    """The input and each method's overlay side by side; titles carry the deletion AUC when given."""
-    n = len(attributions) + 1
-    fig = Figure(figsize=(2.3 * n, 2.8), dpi=100, layout="constrained")
-    axes = fig.subplots(1, n, squeeze=False)[0]
-    axes[0].imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=255)
-    axes[0].set_title(tr("input"), fontsize=9)
-    for ax, a in zip(axes[1:], attributions):
-        ax.imshow(overlay(image, a.map, opacity=opacity, signed=a.signed))
-        title = method_label(a.method) if a.layer is None else f"{method_label(a.method)}\n{layer_label(a.layer)}"
-        if scores and a.method in scores:
-            title += "\n" + tr("deletion AUC {auc:.3f}", auc=scores[a.method])
-        ax.set_title(title, fontsize=8)
-    for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
-    fig.suptitle(tr("What made the model say {class_name!r}", class_name=class_label(class_name)) if class_name
-                 else tr("Attributions"), fontsize=10)
-    return fig
-
-
-# --- sanity check (Adebayo et al. 2018) ---------------------------------------------------------------
-
-
-def spearman(a: np.ndarray, b: np.ndarray) -> float:
-    """Spearman rank correlation of two arrays (ties get average ranks); NaN if either is constant."""
-    ra, rb = _rankdata(np.ravel(a)), _rankdata(np.ravel(b))
-    ra -= ra.mean()
-    rb -= rb.mean()
-    denom = math.sqrt(float((ra * ra).sum()) * float((rb * rb).sum()))
-    return float((ra * rb).sum() / denom) if denom > 0 else float("nan")
-
-
-def _rankdata(a: np.ndarray) -> np.ndarray:
-    """Average ranks (1-based) as ``scipy.stats.rankdata(method="average")``."""
-    sorter = np.argsort(a, kind="mergesort")
-    inv = np.empty(sorter.size, dtype=np.intp)
-    inv[sorter] = np.arange(sorter.size)
-    s = a[sorter]
-    obs = np.r_[True, s[1:] != s[:-1]]
-    dense = obs.cumsum()[inv]
-    count = np.r_[np.nonzero(obs)[0], len(obs)]
-    return 0.5 * (count[dense] + count[dense - 1] + 1).astype(np.float64)
-
-
-def randomization_units(model: nn.Module, granularity: str = "stage") -> list[tuple[str, list[nn.Module]]]:
-    """Top-down list of (name, modules) to re-initialise: fc, layer4 … layer1 (or each block), stem."""
-    if granularity not in ("stage", "block"):
-        raise ValueError(f"granularity must be 'stage' or 'block', got {granularity!r}.")
-    modules = dict(model.named_modules())
-    units: list[tuple[str, list[nn.Module]]] = [("fc", [model.fc])]
-    if granularity == "stage":
-        units += [(s, [modules[s]]) for s in reversed(model.stage_names)]
-    else:
-        units += [(b, [modules[b]]) for b in reversed(block_names(model))]
-    units.append((STEM_UNIT, [model.conv1, model.bn1]))
-    return units
-
-
-def _reinitialize(modules: Sequence[nn.Module]) -> None:
-    # Back to the initialization distribution (Adebayo et al.), incl. BN's running statistics.
-    for root in modules:
-        for m in root.modules():
-            if hasattr(m, "reset_parameters"):
-                m.reset_parameters()
-
-
-@dataclass
-class SanityResult:
-    """Maps and rank correlations along the cascade; step 0 is the trained model."""
-
-    methods: list[str]
-    steps: list[str]  # "trained", then "fc", "+ layer4", …
-    target: int
-    maps: dict[str, list[np.ndarray]]
-    correlations: dict[str, list[float]]  # Spearman(|map_step|, |map_trained|); NaN if a map is flat
-    threshold: float
-    decorrelated: dict[str, bool]
-    text: str
-
-
-def cascading_randomization(
-    model: nn.Module,
-    x: Tensor,
-    methods: Sequence[str] = METHODS,
-    *,
-    target: int | str | None = None,
-    settings: AttributionSettings = SANITY_SETTINGS,
-    baseline: float | Tensor | None = None,
-    granularity: str = "stage",
-    threshold: float = 0.5,
-    seed: int = 0,
-    progress: ProgressFn | None = None,
-) -> SanityResult:
-    """Adebayo et al.'s cascading randomization on a copy of ``model`` (the original is untouched).
-
-    After re-initialising each unit from the top down, every method's map is recomputed for the
-    *original* target class and compared with the trained model's map by Spearman rank correlation
-    of absolute values. A method "passes" when its mean |ρ| over the randomized steps
-    (``randomized_similarity``) is below ``threshold``.
-    """
-    _check(model, x)
-    unknown = [m for m in methods if m not in METHODS]
-    if unknown or not methods:
-        raise ValueError(tr("Choose methods among {choices}; got {methods!r}.", choices=", ".join(METHODS),
-                            methods=list(methods)))
-    t = resolve_target(model, x, target)
-    work = copy.deepcopy(model).eval()
-    units = randomization_units(work, granularity)
-    total = (len(units) + 1) * len(methods)
-    done = 0
-    maps: dict[str, list[np.ndarray]] = {m: [] for m in methods}
-    steps = [TRAINED]
-
-    def run_all(step_name: str) -> None:
-        nonlocal done
-        for m in methods:
-            if progress:
-                progress(done / total, f"{step_name}: {method_label(m)}")
-            maps[m].append(attribute(work, x, m, target=t, settings=settings, baseline=baseline).map)
-            done += 1
-
-    run_all(tr("trained model"))
-    for i, (name, mods) in enumerate(units):
-        with _seeded(seed + i):
-            _reinitialize(mods)
-        steps.append(name if i == 0 else f"+ {name}")
-        run_all(tr("randomized down to {name}", name=step_label(name)))
-    if progress:
-        progress(1.0, tr("done"))
-    correlations = {m: [spearman(np.abs(v), np.abs(maps[m][0])) for v in maps[m]] for m in methods}
-    decorrelated = {m: randomized_similarity(c) < threshold for m, c in correlations.items()}
-    return SanityResult(
-        list(methods), steps, t, maps, correlations, threshold, decorrelated,
-        _verdict(correlations, steps, threshold),
-    )
-
-
-def randomized_similarity(correlations: Sequence[float]) -> float:
-    """Mean |ρ| over the randomized steps (step 0, the trained model, excluded; NaN = flat map = 0).
-
-    Averaging over the cascade rather than reading the last step alone matters for coarse maps:
-    Grad-CAM at layer4 has 3×3 cells, so one step's ρ can swing between −0.7 and 0.8 by chance.
-    """
-    rest = np.nan_to_num(np.asarray(correlations[1:], dtype=np.float64), nan=0.0)
-    return float(np.abs(rest).mean()) if rest.size else float("nan")
-
-
-def _verdict(correlations: dict[str, list[float]], steps: list[str], threshold: float) -> str:
-    lines = []
-    for m, c in correlations.items():
-        sim = randomized_similarity(c)
-        final = c[-1]
-        final_s = tr("undefined (the map became flat)") if np.isnan(final) else f"{final:.2f}"
-        name = method_label(m)
-        if sim < threshold:
-            lines.append(tr(
-                "- **{method}** passes: its map changes as the model is destroyed (mean |ρ| over the "
-                "randomized steps {sim:.2f} < {threshold}; with all layers random ρ = {final}).",
-                method=name, sim=sim, threshold=threshold, final=final_s,
-            ))
-        else:
-            lines.append(tr(
-                "- **{method}** does **not** decorrelate: with the weights randomized its map keeps a mean |ρ| of "
-                "{sim:.2f} ≥ {threshold} with the trained one (all layers random: ρ = {final}) — it reflects the "
-                "input more than what the model learned.",
-                method=name, sim=sim, threshold=threshold, final=final_s,
-            ))
-        spread = float(np.nanstd(np.asarray(c[1:], dtype=np.float64))) if len(c) > 2 else 0.0
-        if spread > 0.3:
-            lines.append(tr(
-                "  (ρ of {method} jumps from step to step, std {spread:.2f}: a coarse map gives a noisy "
-                "correlation on one image — try a few images before concluding.)",
-                method=name, spread=spread,
-            ))
-    return "\n".join(lines)
-
-
-def sanity_maps_figure(result: SanityResult) -> Figure:
-    """Rows: methods; columns: cascade steps; each panel the |map| scaled to its own maximum."""
-    rows, cols = len(result.methods), len(result.steps)
-    fig = Figure(figsize=(1.5 * cols + 1.2, 1.6 * rows + 0.8), dpi=100, layout="constrained")
-    axes = fig.subplots(rows, cols, squeeze=False)
-    for r, m in enumerate(result.methods):
-        for c, (step, amap) in enumerate(zip(result.steps, result.maps[m])):
-            ax = axes[r, c]
-            a = np.abs(amap)
-            ax.imshow(a, cmap="inferno", vmin=0.0, vmax=float(a.max()) or 1.0)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if r == 0:
-                ax.set_title(step_label(step), fontsize=8)
-            if c == 0:
-                ax.set_ylabel(method_label(m), fontsize=8)
-            if c > 0:
-                ax.set_xlabel(f"ρ={result.correlations[m][c]:.2f}", fontsize=8)
-    fig.suptitle(tr("Cascading randomization (top → bottom): maps should change as weights are randomized"),
-                 fontsize=10)
-    return fig
-
-
-def sanity_curve_figure(result: SanityResult) -> Figure:
-    """Spearman correlation to the trained map vs randomization step, one line per method."""
-    fig = Figure(figsize=(6.8, 3.6), dpi=100, layout="constrained")
-    ax = fig.subplots()
-    xs = np.arange(len(result.steps))
-    for m in result.methods:
-        ax.plot(xs, np.nan_to_num(result.correlations[m], nan=0.0), marker="o", label=method_label(m))
-    for sign in (1, -1):  # |ρ| below the threshold counts as decorrelated; strong negative ρ does not
-        ax.axhline(sign * result.threshold, color="gray", linestyle="--", linewidth=1,
-                   label=f"±{result.threshold}" if sign == 1 else None)
-    ax.axhline(0.0, color="black", linewidth=0.5)
-    ax.set_xticks(xs, [step_label(s) for s in result.steps], rotation=30, ha="right", fontsize=8)
-    ax.set_ylabel(tr("Spearman ρ with trained map (|map|)"))
-    ax.set_ylim(-1.05, 1.05)
-    ax.set_title(tr("Sanity check: a trustworthy map decorrelates when the model is destroyed"), fontsize=10)
-    ax.legend(fontsize=8)
-    return fig
 
 
 def with_settings(settings: AttributionSettings, **changes: object) -> AttributionSettings:

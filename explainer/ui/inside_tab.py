@@ -20,8 +20,16 @@ import numpy as np
 from torch import Tensor, nn
 
 from explainer.i18n import N_, tr
-from explainer.inside import attribution_methods as A
-from explainer.inside import features, imagenet, images
+from explainer.inside import (
+    attribution_methods,
+    attribution_overlays,
+    branch_shortcut,
+    deletion_metric,
+    features,
+    imagenet,
+    images,
+    sanity_check,
+)
 from explainer.training.checkpoint import CheckpointError, load_model
 from explainer.training.fashion_mnist import CLASS_NAMES, class_label
 from explainer.training.samples import example_paths
@@ -56,7 +64,7 @@ class Bundle:
     class_names: tuple[str, ...]
     prepare: Callable[[Any, str], images.PreparedImage]
     baseline: float | Tensor
-    settings: A.AttributionSettings = A.AttributionSettings()
+    settings: attribution_methods.AttributionSettings = attribution_methods.AttributionSettings()
 
 
 def fashion_model() -> nn.Module:
@@ -76,14 +84,14 @@ def _bundle(choice: str | None) -> Bundle:
             fashion_model(),
             CLASS_NAMES,
             lambda src, inv: images.prepare_fashion(src, invert=inv or "auto"),
-            A.FASHION_BASELINE,
+            attribution_methods.FASHION_BASELINE,
         )
     if choice == IMAGENET:
         model = imagenet.load_imagenet_model()  # ImageNetUnavailable (ValueError) says why
         # 224×224×3 images: smaller batches keep IG's memory near 1 GB; bigger occlusion windows.
         return Bundle(IMAGENET, model, imagenet.class_names(), lambda src, inv: imagenet.prepare_imagenet(src),
                       imagenet.IMAGENET_BASELINE,
-                      A.AttributionSettings(ig_internal_batch=10, occlusion_batch=16, occlusion_stride_fraction=1.0))
+                      attribution_methods.AttributionSettings(ig_internal_batch=10, occlusion_batch=16, occlusion_stride_fraction=1.0))
     raise ValueError(tr("Unknown model {name}.", name=repr(choice)))
 
 
@@ -121,7 +129,7 @@ def _layer_choices(model: nn.Module) -> list[str]:
 
 
 def _gradcam_choices(model: nn.Module) -> list[tuple[str, str]]:
-    return [(A.gradcam_layer_label(n), n) for n in A.gradcam_layers(model)]
+    return [(attribution_methods.gradcam_layer_label(n), n) for n in attribution_methods.gradcam_layers(model)]
 
 
 def _feature_image(model: nn.Module, x: Tensor, layer: str, k: int, scale: str) -> np.ndarray:
@@ -258,9 +266,9 @@ def branch_figures(upload: Any, sketch: Any, source: str, choice: str, invert: s
     b = _bundle(choice)
     prep = b.prepare(_pick(upload, sketch, source), invert)
     with _LOCK:
-        comps = features.compare_blocks(b.model, prep.x)
+        comps = branch_shortcut.compare_blocks(b.model, prep.x)
     ch = None if ch < 0 else ch
-    return features.branch_shortcut_figure(comps, ch), features.norm_ratio_figure(comps)
+    return branch_shortcut.branch_shortcut_figure(comps, ch), branch_shortcut.norm_ratio_figure(comps)
 
 
 @ui_errors
@@ -293,20 +301,20 @@ def run_attributions(upload: Any, sketch: Any, source: str, choice: str, invert:
     opacity = _opacity(opacity)
     b = _bundle(choice)
     prep = b.prepare(_pick(upload, sketch, source), invert)
-    settings = A.with_settings(b.settings, gradcam_layer=layer or None, smoothgrad_base=sg_base or A.SALIENCY)
+    settings = attribution_methods.with_settings(b.settings, gradcam_layer=layer or None, smoothgrad_base=sg_base or attribution_methods.SALIENCY)
     with _LOCK:
-        t = A.resolve_target(b.model, prep.x, _target(target, b.class_names))
-        attrs = A.attribute_many(b.model, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
+        t = attribution_methods.resolve_target(b.model, prep.x, _target(target, b.class_names))
+        attrs = attribution_methods.attribute_many(b.model, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
                                  progress=lambda f, d: progress(0.8 * f, desc=d))
         progress(0.85, desc=tr("deletion curves…"))
-        curves = [A.deletion_curve(b.model, prep.x, a.map, t, baseline=b.baseline, label=a.method) for a in attrs]
-        rand = A.random_deletion_curve(b.model, prep.x, t, baseline=b.baseline)
+        curves = [deletion_metric.deletion_curve(b.model, prep.x, a.map, t, baseline=b.baseline, label=a.method) for a in attrs]
+        rand = deletion_metric.random_deletion_curve(b.model, prep.x, t, baseline=b.baseline)
     class_name = class_label(b.class_names[t])
     scores = {c.label: c.auc for c in curves}
     state = {"display": prep.display, "attrs": attrs, "class_name": class_name, "scores": scores}
     return (
-        A.attribution_figure(prep.display, attrs, opacity=opacity, class_name=class_name, scores=scores),
-        A.deletion_figure(curves, rand, class_name),
+        attribution_overlays.attribution_figure(prep.display, attrs, opacity=opacity, class_name=class_name, scores=scores),
+        deletion_metric.deletion_figure(curves, rand, class_name),
         _scores_markdown([(c.label, c.auc) for c in curves], rand.auc, class_name),
         state,
     )
@@ -318,7 +326,7 @@ def restyle_overlays(state: dict | None, opacity: float) -> Any:
     opacity = _opacity(opacity)
     if not state:
         return gr.skip()
-    return A.attribution_figure(state["display"], state["attrs"], opacity=opacity,
+    return attribution_overlays.attribution_figure(state["display"], state["attrs"], opacity=opacity,
                                 class_name=state["class_name"], scores=state["scores"])
 
 
@@ -332,16 +340,16 @@ def run_sanity(upload: Any, sketch: Any, source: str, choice: str, invert: str, 
     prep = b.prepare(_pick(upload, sketch, source), invert)
     with _LOCK:  # copy under the lock (a copy would inherit hooks of a running request)
         work = copy.deepcopy(b.model)
-        t = A.resolve_target(b.model, prep.x, _target(target, b.class_names))
-    settings = A.with_settings(A.SANITY_SETTINGS, gradcam_layer=layer or None)
+        t = attribution_methods.resolve_target(b.model, prep.x, _target(target, b.class_names))
+    settings = attribution_methods.with_settings(sanity_check.SANITY_SETTINGS, gradcam_layer=layer or None)
     if b.name == IMAGENET:
-        settings = A.with_settings(settings, ig_internal_batch=10, occlusion_batch=16)
-    result = A.cascading_randomization(work, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
+        settings = attribution_methods.with_settings(settings, ig_internal_batch=10, occlusion_batch=16)
+    result = sanity_check.cascading_randomization(work, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
                                        progress=lambda f, d: progress(f, desc=d))
     header = tr("**Sanity check** (Adebayo et al. 2018) for *{class_name}*: weights re-initialised from fc down "
                 "to the stem; ρ = Spearman rank correlation of |map| with the trained model's map.",
                 class_name=class_label(b.class_names[t])) + "\n\n"
-    return A.sanity_maps_figure(result), A.sanity_curve_figure(result), header + result.text
+    return sanity_check.sanity_maps_figure(result), sanity_check.sanity_curve_figure(result), header + result.text
 
 
 # --- public API (defaults for everything but the listed arguments) -----------------------------------
@@ -369,15 +377,15 @@ def api_feature_maps(image: Any, layer: str) -> np.ndarray:
 @ui_errors
 def api_attribute(image: Any, method: str) -> tuple[np.ndarray, dict[str, Any]]:
     """/attribute(image, method) → overlay (96, 96, 3) and its deletion score vs random order."""
-    if method not in A.METHODS:
+    if method not in attribution_methods.METHODS:
         raise ValueError(tr("Unknown method {name}; choose one of {choices}.", name=repr(method),
-                            choices=", ".join(A.METHODS)))
+                            choices=", ".join(attribution_methods.METHODS)))
     b = _bundle(FASHION)
     prep = b.prepare(image, "auto")
     with _LOCK:
-        a = A.attribute(b.model, prep.x, method, baseline=b.baseline)
-        curve = A.deletion_curve(b.model, prep.x, a.map, a.target, baseline=b.baseline)
-        rand = A.random_deletion_curve(b.model, prep.x, a.target, baseline=b.baseline)
+        a = attribution_methods.attribute(b.model, prep.x, method, baseline=b.baseline)
+        curve = deletion_metric.deletion_curve(b.model, prep.x, a.map, a.target, baseline=b.baseline)
+        rand = deletion_metric.random_deletion_curve(b.model, prep.x, a.target, baseline=b.baseline)
     score = {
         "method": method,
         "target": b.class_names[a.target],
@@ -385,7 +393,7 @@ def api_attribute(image: Any, method: str) -> tuple[np.ndarray, dict[str, Any]]:
         "random_auc": round(rand.auc, 4),
         "better_than_random": bool(curve.auc < rand.auc),
     }
-    return A.overlay(prep.display, a.map, opacity=0.6, signed=a.signed), score
+    return attribution_overlays.overlay(prep.display, a.map, opacity=0.6, signed=a.signed), score
 
 
 # --- layout ---------------------------------------------------------------------------------------
@@ -470,11 +478,11 @@ def build() -> list[Refresh]:
 
     gr.Markdown(T("### Attributions\nWhich pixels made the model choose this class? Computed by Captum."))
     with gr.Row():
-        methods = gr.CheckboxGroup(list(A.METHODS), value=[A.SALIENCY, A.IG, A.GRADCAM], label=T("Methods"))
+        methods = gr.CheckboxGroup(list(attribution_methods.METHODS), value=[attribution_methods.SALIENCY, attribution_methods.IG, attribution_methods.GRADCAM], label=T("Methods"))
         target = gr.Dropdown([PREDICTED, *CLASS_NAMES], value=PREDICTED, label=T("Target class"))
     with gr.Row():
         gc_layer = gr.Dropdown(gc_choices, value=gc_choices[0][1], label=T("Grad-CAM layer"))
-        sg_base = gr.Radio(list(A.SMOOTHGRAD_BASES), value=A.SALIENCY, label=T("SmoothGrad over"))
+        sg_base = gr.Radio(list(attribution_methods.SMOOTHGRAD_BASES), value=attribution_methods.SALIENCY, label=T("SmoothGrad over"))
         opacity = CheckedSlider(0.0, 1.0, value=0.6, step=0.05, label=T("Overlay opacity"))
     attr_button = gr.Button(T("Compute attributions"), variant="primary")
     attr_plot = gr.Plot(label=T("Attribution maps"), show_label=False, format="png")
@@ -521,7 +529,7 @@ def build() -> list[Refresh]:
     with gr.Group(visible=False):
         api_image = CheckedImage(type="filepath", image_mode=None, label="image")
         api_layer = gr.Dropdown(layer_names, value=DEFAULT_LAYER, label="layer")
-        api_method = gr.Dropdown(list(A.METHODS), value=A.SALIENCY, label="method")
+        api_method = gr.Dropdown(list(attribution_methods.METHODS), value=attribution_methods.SALIENCY, label="method")
         api_label = gr.Label(label="prediction")
         api_fmaps = gr.Image(label="feature maps", format="png")
         api_map = gr.Image(label="attribution overlay", format="png")
