@@ -22,6 +22,7 @@ from explainer.training.fig6_experiment import RESULTS_PATH, load_degradation_re
 from explainer.ui import validation
 from explainer.ui.checked import CheckedSlider
 from explainer.ui.common import HEAVY, Refresh, T, table, ui_errors, ui_errors_gen
+from explainer.ui.compute_once import numbers, png_plot, view
 
 GRAD_HEADERS = [N_("layer"), N_("plain"), N_("residual")]
 BLOCK_HEADERS = [N_("block output"), N_("plain ‖∂L/∂h‖"), N_("residual ‖∂L/∂h‖")]
@@ -43,14 +44,23 @@ def _sig(v: float) -> float:
 # ----------------------------------------------------------------------------- handlers
 
 
+def _measure_grad_norms(depth: int, batch_norm: bool, init: str, zero_init: bool) -> grad_norms.GradNormResult:
+    return grad_norms.grad_norms(depth, batch_norm=batch_norm, init=init, zero_init_residual=zero_init)
+
+
+def _grad_norms_view(depth: int, batch_norm: bool, init: str, zero_init: bool) -> tuple[Any, ...]:
+    res = numbers(_measure_grad_norms, depth, batch_norm, init, zero_init)
+    rows = [[name, _sig(p), _sig(r)] for name, p, r in res.table()]
+    return png_plot(grad_norms.plot_grad_norms(res)), table(GRAD_HEADERS, rows), res
+
+
 @ui_errors
 def grad_norms_handler(depth: Any, batch_norm: bool, init: str, zero_init: bool = False) -> tuple[Any, ...]:
-    """/grad_norms: (Figure, table rows [layer, plain, residual], the result for the explanation)."""
-    res = grad_norms.grad_norms(validation.depth(depth), batch_norm=validation.flag(batch_norm, N_("batch norm (批量规范化)")),
-                                init=nets.check_init(validation.known_name(init, nets.INITS, UNKNOWN_INIT)),
-                                zero_init_residual=bool(zero_init))  # a gr.State of ours, not an API input
-    rows = [[name, _sig(p), _sig(r)] for name, p, r in res.table()]
-    return grad_norms.plot_grad_norms(res), table(GRAD_HEADERS, rows), res
+    """/grad_norms: (plot, table rows [layer, plain, residual], the result for the explanation)."""
+    return view(_grad_norms_view, validation.depth(depth),
+                validation.flag(batch_norm, N_("batch norm (批量规范化)")),
+                nets.check_init(validation.known_name(init, nets.INITS, UNKNOWN_INIT)),
+                bool(zero_init))  # zero-init: a gr.State of ours, not an API input
 
 
 @ui_errors
@@ -63,26 +73,38 @@ def grad_norms_details(res: grad_norms.GradNormResult | None) -> tuple[str, list
     return grad_norms.explain_grad_norms(res) + "\n\n" + measured, table(BLOCK_HEADERS, rows)
 
 
+def _shattered_view(depth: int) -> tuple[Any, str]:
+    res = numbers(shattered.shattered_gradients, depth)
+    return png_plot(shattered.plot_shattered(res)), shattered.explain_shattered(res)
+
+
 @ui_errors
 def shattered_handler(depth: Any) -> tuple[Any, str]:
-    """/shattered: (Figure, explanation)."""
-    res = shattered.shattered_gradients(validation.depth(depth))
-    return shattered.plot_shattered(res), shattered.explain_shattered(res)
+    """/shattered: (plot, explanation)."""
+    return view(_shattered_view, validation.depth(depth))
+
+
+def _highway_view(depth: int) -> tuple[Any, dict[str, Any], str]:
+    res = numbers(highway.gradient_highway, depth)
+    rows = [[b, s, _sig(i), _sig(br), _sig(t), share] for b, s, i, br, t, share in res.table()]
+    return png_plot(highway.plot_highway(res)), table(HIGHWAY_HEADERS, rows), highway.explain_highway(res)
 
 
 @ui_errors
 def highway_handler(depth: Any) -> tuple[Any, list[list[Any]], str]:
-    """/highway: (Figure, per-block table, explanation)."""
-    res = highway.gradient_highway(validation.depth(depth))
-    rows = [[b, s, _sig(i), _sig(br), _sig(t), share] for b, s, i, br, t, share in res.table()]
-    return highway.plot_highway(res), table(HIGHWAY_HEADERS, rows), highway.explain_highway(res)
+    """/highway: (plot, per-block table, explanation)."""
+    return view(_highway_view, validation.depth(depth))
+
+
+def _lesion_view() -> tuple[Any, dict[str, Any], str]:
+    res = numbers(lesion_study)
+    return png_plot(plot_lesion(res)), table(LESION_HEADERS, res.table()), explain_lesion(res)
 
 
 @ui_errors
 def lesion_handler() -> tuple[Any, list[list[Any]], str]:
-    """/lesion: (Figure, table, explanation)."""
-    res = lesion_study()
-    return plot_lesion(res), table(LESION_HEADERS, res.table()), explain_lesion(res)
+    """/lesion: (plot, table, explanation)."""
+    return view(_lesion_view)
 
 
 @ui_errors_gen
