@@ -18,9 +18,9 @@ from explainer.shapes.block_report import explore_block, rows_for_table
 from explainer.shapes.network_report import network_summary, trace_preset
 from explainer.shapes.tracer import TraceResult
 from explainer.ui import validation
-from explainer.ui.checked import CheckedNumber
 from explainer.ui.common import Refresh, T, table, ui_errors
 from explainer.ui.validation import MAX_CHANNELS, MAX_CLASSES, MAX_SIDE
+from explainer.ui.widgets import CheckedNumber
 
 HEADERS = list(TraceResult.COLUMNS)
 N_("layer"), N_("operation"), N_("output shape"), N_("params"), N_("MACs"), N_("receptive field")

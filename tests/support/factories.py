@@ -7,10 +7,13 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 from torch import nn
 
+from explainer.inside.attribution_methods import AttributionSettings
 from explainer.models.resnet import ResNetSpec, StageSpec, build_resnet
+from explainer.training.checkpoint import DEFAULT_WEIGHTS
 from explainer.training.fashion_mnist import write_idx
 
 
@@ -52,3 +55,27 @@ def random_batch(n: int = 4, size: int = 12, seed: int = 0) -> tuple[torch.Tenso
     """``n`` seeded N(0, 1) images (n, 1, size, size) and labels in 0..9, for the degradation nets."""
     g = torch.Generator().manual_seed(seed)
     return torch.randn(n, 1, size, size, generator=g), torch.randint(0, 10, (n,), generator=g)
+
+
+def tiny_image(seed: int = 1) -> torch.Tensor:
+    """One seeded N(0, 1) image (1, 1, 32, 32): ``tiny_model``'s input in the inside/attribution tests."""
+    return torch.randn(1, 1, 32, 32, generator=torch.Generator().manual_seed(seed))
+
+
+def logit(model: nn.Module, x: torch.Tensor, t: int) -> float:
+    """The model's logit of class ``t`` for one image x (1, C, H, W), without autograd."""
+    with torch.no_grad():
+        return float(model(x)[0, t])
+
+
+def no_hooks_left(model: nn.Module) -> bool:
+    """True when no forward (pre-)hook is left on any module: the inside code must always remove its own."""
+    return all(not m._forward_hooks and not m._forward_pre_hooks for m in model.modules())
+
+
+#: Skips a test until the shipped Fashion-MNIST checkpoint has been trained.
+SHIPPED = pytest.mark.skipif(not DEFAULT_WEIGHTS.is_file(),
+                             reason=f"shipped checkpoint {DEFAULT_WEIGHTS.name} not trained yet")
+#: Attribution settings cheap enough for the tiny model in every test (few IG steps and noisy samples).
+FAST_ATTRIBUTION_SETTINGS = AttributionSettings(ig_steps=16, ig_internal_batch=16, smoothgrad_samples=4,
+                                                smoothgrad_ig_steps=4)

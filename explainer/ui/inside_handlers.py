@@ -1,0 +1,285 @@
+"""Handlers of the "Inside ResNet-18" tab and its public API: each checks its inputs, runs the model
+work under ``MODEL_LOCK`` and returns what the widgets show.
+
+Public API (``gradio_client``), each with sensible defaults for everything else:
+
+* ``/predict(image)`` → label with confidences (Fashion-MNIST model, auto invert);
+* ``/feature_maps(image, layer)`` → the grid of the most active channels as an image;
+* ``/attribute(image, method)`` → the map overlaid on the input, and its deletion score (JSON).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import gradio as gr
+import numpy as np
+from torch import Tensor, nn
+
+from explainer.i18n import N_, tr
+from explainer.inside import features, images
+from explainer.inside.attribution_methods import (
+    METHODS,
+    SALIENCY,
+    attribute,
+    attribute_many,
+    gradcam_layer_label,
+    gradcam_layers,
+    resolve_target,
+    with_settings,
+)
+from explainer.inside.attribution_overlays import attribution_figure, overlay
+from explainer.inside.branch_shortcut import branch_shortcut_figure, compare_blocks, norm_ratio_figure
+from explainer.inside.deletion_metric import deletion_curve, deletion_figure, random_deletion_curve
+from explainer.inside.sanity_check import (
+    SANITY_SETTINGS,
+    cascading_randomization,
+    sanity_curve_figure,
+    sanity_maps_figure,
+)
+from explainer.training.fashion_mnist import class_label
+from explainer.ui import validation
+from explainer.ui.common import ui_errors
+from explainer.ui.inside_models import FASHION, IMAGENET, MODEL_LOCK, bundle
+
+PREDICTED = "predicted"
+DEFAULT_LAYER = "layer1"
+
+
+def _pick(upload: Any, sketch: Any, source: str) -> Any:
+    """The image the user means: the sketch if they drew last (and it is not blank), else the upload."""
+    if (source == "sketch" or upload is None) and sketch is not None and not _blank_sketch(sketch):
+        return sketch
+    if upload is None:
+        if sketch is not None:
+            return sketch  # a blank sketch: prepare_fashion explains that it is empty
+        raise ValueError(tr("No image yet: pick an example, upload a picture or draw on the sketchpad."))
+    return upload
+
+
+def _blank_sketch(sketch: Any) -> bool:
+    try:
+        images.load_image(sketch)
+    except images.EmptySketch:
+        return True
+    except ValueError:
+        return False
+    return False
+
+
+def _target(value: str | None, names: tuple[str, ...]) -> int | str:
+    if value in (None, "", PREDICTED):
+        return PREDICTED
+    if value not in names:
+        raise ValueError(tr("Unknown target class {name}.", name=repr(value)))
+    return names.index(value)
+
+
+def layer_choices(model: nn.Module) -> list[str]:
+    """Feature-map names for the layer dropdown (stem, stages, blocks, parts of blocks)."""
+    return features.feature_map_names(model)
+
+
+def gradcam_choices(model: nn.Module) -> list[tuple[str, str]]:
+    """(label in the user's language, layer id) pairs for the Grad-CAM layer dropdown, deepest first."""
+    return [(gradcam_layer_label(n), n) for n in gradcam_layers(model)]
+
+
+def _feature_image(model: nn.Module, x: Tensor, layer: str, k: int, scale: str) -> np.ndarray:
+    fmap = features.feature_maps(model, x, [layer])[layer]
+    return features.feature_grid_image(fmap, layer, k=k, scale=scale)
+
+
+def _predict_and_grid(model: nn.Module, x: Tensor, layer: str, k: int, scale: str) -> tuple[Tensor, np.ndarray]:
+    probs, maps = features.predict_and_capture(model, x, [layer])  # one forward pass for both
+    return probs, features.feature_grid_image(maps[layer], layer, k=k, scale=scale)
+
+
+def _enlarge(image: np.ndarray) -> np.ndarray:
+    """Nearest-neighbour ×3 for small inputs: the exact pixels the model sees, visible on a projector."""
+    if image.shape[0] > 128:
+        return image
+    return np.repeat(np.repeat(image, 3, axis=0), 3, axis=1)
+
+
+def _scores_markdown(rows: list[tuple[str, float]], random_auc: float, class_name: str) -> str:
+    lines = [
+        tr("**Deletion scores** for *{class_name}* (area under the probability curve; lower = more faithful). "
+           "Random order: **{random_auc:.3f}**.", class_name=class_name, random_auc=random_auc),
+        "",
+        tr("| method | deletion AUC | vs random |"),
+        "|---|---|---|",
+    ]
+    for method, auc in rows:
+        verdict = tr("better than random") if auc < random_auc else tr("**not** better than random")
+        lines.append(f"| {tr(method)} | {auc:.3f} | {verdict} |")
+    return "\n".join(lines)
+
+
+# --- handlers -------------------------------------------------------------------------------------
+
+
+def _nothing_to_show(upload: Any, sketch: Any, source: str) -> bool:
+    """Change events fire when an input is cleared: show nothing rather than an error toast."""
+    return upload is None and (sketch is None or _blank_sketch(sketch))
+
+
+@ui_errors
+def analyse(upload: Any, sketch: Any, source: str, choice: str, invert: str, layer: str, k: float,
+            scale: str) -> tuple:
+    """Preprocessed input, prediction and the feature-map grid for one image (fast: one forward pass)."""
+    if _nothing_to_show(upload, sketch, source):
+        return None, "", None, None
+    b = bundle(choice)
+    prep = b.prepare(_pick(upload, sketch, source), invert)
+    layer = layer if layer in layer_choices(b.model) else DEFAULT_LAYER
+    k = validation.whole_number(k, N_("Most active channels"), lo=4, hi=32)
+    with MODEL_LOCK:
+        probs, grid = _predict_and_grid(b.model, prep.x, layer, k, scale)
+    notes = " ".join(prep.notes) or tr("Preprocessed as the training images were.")
+    info = tr("Input {width}×{height} → model input {shape}. {notes}", width=prep.source_size[0],
+              height=prep.source_size[1], shape=tuple(prep.x.shape), notes=notes)
+    shown = tuple(class_label(n) for n in b.class_names)  # in the user's language (the API keeps English)
+    return _enlarge(prep.display), info, features.top_classes(probs, shown, k=5), grid
+
+
+@ui_errors
+def branch_figures(upload: Any, sketch: Any, source: str, choice: str, invert: str, channel: float) -> tuple:
+    """Branch F(x), shortcut and sum of every block, and the ‖F(x)‖/‖x‖ chart."""
+    if _nothing_to_show(upload, sketch, source):
+        return None, None
+    channel = -1 if channel is None else channel
+    ch = validation.whole_number(channel, N_("Channel (−1 = mean over channels)"), lo=-1, hi=511)
+    b = bundle(choice)
+    prep = b.prepare(_pick(upload, sketch, source), invert)
+    with MODEL_LOCK:
+        comps = compare_blocks(b.model, prep.x)
+    ch = None if ch < 0 else ch
+    return branch_shortcut_figure(comps, ch), norm_ratio_figure(comps)
+
+
+@ui_errors
+def update_feature_maps(upload: Any, sketch: Any, source: str, choice: str, invert: str, layer: str, k: float,
+                        scale: str) -> np.ndarray:
+    """Only the feature-map grid (layer, number of channels or colour scale changed)."""
+    k = validation.whole_number(k, N_("Most active channels"), lo=4, hi=32)
+    b = bundle(choice)
+    prep = b.prepare(_pick(upload, sketch, source), invert)
+    with MODEL_LOCK:
+        return _feature_image(b.model, prep.x, layer or DEFAULT_LAYER, k, scale)
+
+
+@ui_errors
+def on_model_change(choice: str) -> tuple:
+    """New model: new target classes and Grad-CAM layers."""
+    b = bundle(choice)
+    targets = [PREDICTED, *b.class_names]
+    layers = gradcam_choices(b.model)
+    return gr.update(choices=targets, value=PREDICTED), gr.update(choices=layers, value=layers[0][1])
+
+
+@ui_errors
+def run_attributions(upload: Any, sketch: Any, source: str, choice: str, invert: str, methods: list[str],
+                     target: str, layer: str, opacity: float, sg_base: str,
+                     progress: gr.Progress = gr.Progress()) -> tuple:
+    """Maps of the chosen methods, their deletion curves next to random order, and a score table."""
+    if not methods:
+        raise ValueError(tr("Choose at least one attribution method."))
+    opacity = validation.number_between(opacity, N_("Overlay opacity"), lo=0, hi=1)
+    b = bundle(choice)
+    prep = b.prepare(_pick(upload, sketch, source), invert)
+    settings = with_settings(b.settings, gradcam_layer=layer or None, smoothgrad_base=sg_base or SALIENCY)
+    with MODEL_LOCK:
+        t = resolve_target(b.model, prep.x, _target(target, b.class_names))
+        attrs = attribute_many(b.model, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
+                               progress=lambda f, d: progress(0.8 * f, desc=d))
+        progress(0.85, desc=tr("deletion curves…"))
+        curves = [deletion_curve(b.model, prep.x, a.map, t, baseline=b.baseline, label=a.method) for a in attrs]
+        rand = random_deletion_curve(b.model, prep.x, t, baseline=b.baseline)
+    class_name = class_label(b.class_names[t])
+    scores = {c.label: c.auc for c in curves}
+    state = {"display": prep.display, "attrs": attrs, "class_name": class_name, "scores": scores}
+    return (
+        attribution_figure(prep.display, attrs, opacity=opacity, class_name=class_name, scores=scores),
+        deletion_figure(curves, rand, class_name),
+        _scores_markdown([(c.label, c.auc) for c in curves], rand.auc, class_name),
+        state,
+    )
+
+
+@ui_errors
+def restyle_overlays(state: dict | None, opacity: float) -> Any:
+    """Opacity changed: redraw the overlays without recomputing the maps."""
+    opacity = validation.number_between(opacity, N_("Overlay opacity"), lo=0, hi=1)
+    if not state:
+        return gr.skip()
+    return attribution_figure(state["display"], state["attrs"], opacity=opacity,
+                              class_name=state["class_name"], scores=state["scores"])
+
+
+@ui_errors
+def run_sanity(upload: Any, sketch: Any, source: str, choice: str, invert: str, methods: list[str], target: str,
+               layer: str, progress: gr.Progress = gr.Progress()) -> tuple:
+    """Adebayo et al.'s cascading randomization, with a progress bar."""
+    if not methods:
+        raise ValueError(tr("Choose at least one attribution method."))
+    b = bundle(choice)
+    prep = b.prepare(_pick(upload, sketch, source), invert)
+    with MODEL_LOCK:  # copy under the lock (a copy would inherit hooks of a running request)
+        work = copy.deepcopy(b.model)
+        t = resolve_target(b.model, prep.x, _target(target, b.class_names))
+    settings = with_settings(SANITY_SETTINGS, gradcam_layer=layer or None)
+    if b.name == IMAGENET:
+        settings = with_settings(settings, ig_internal_batch=10, occlusion_batch=16)
+    result = cascading_randomization(work, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
+                                     progress=lambda f, d: progress(f, desc=d))
+    header = tr("**Sanity check** (Adebayo et al. 2018) for *{class_name}*: weights re-initialised from fc down "
+                "to the stem; ρ = Spearman rank correlation of |map| with the trained model's map.",
+                class_name=class_label(b.class_names[t])) + "\n\n"
+    return sanity_maps_figure(result), sanity_curve_figure(result), header + result.text
+
+
+# --- public API (defaults for everything but the listed arguments) -----------------------------------
+
+
+@ui_errors
+def api_predict(image: Any) -> dict[str, float]:
+    """/predict(image) → {class: probability} for the Fashion-MNIST model."""
+    b = bundle(FASHION)
+    prep = b.prepare(image, "auto")
+    with MODEL_LOCK:
+        probs = features.predict(b.model, prep.x)
+    return features.top_classes(probs, b.class_names)
+
+
+@ui_errors
+def api_feature_maps(image: Any, layer: str) -> np.ndarray:
+    """/feature_maps(image, layer) → the grid of the 16 most active channels (shared scale)."""
+    b = bundle(FASHION)
+    prep = b.prepare(image, "auto")
+    with MODEL_LOCK:
+        return _feature_image(b.model, prep.x, layer or DEFAULT_LAYER, 16, "shared")
+
+
+@ui_errors
+def api_attribute(image: Any, method: str) -> tuple[np.ndarray, dict[str, Any]]:
+    """/attribute(image, method) → overlay (96, 96, 3) and its deletion score vs random order."""
+    if method not in METHODS:
+        raise ValueError(tr("Unknown method {name}; choose one of {choices}.", name=repr(method),
+                            choices=", ".join(METHODS)))
+    b = bundle(FASHION)
+    prep = b.prepare(image, "auto")
+    with MODEL_LOCK:
+        a = attribute(b.model, prep.x, method, baseline=b.baseline)
+        curve = deletion_curve(b.model, prep.x, a.map, a.target, baseline=b.baseline)
+        rand = random_deletion_curve(b.model, prep.x, a.target, baseline=b.baseline)
+    score = {
+        "method": method,
+        "target": b.class_names[a.target],
+        "deletion_auc": round(curve.auc, 4),
+        "random_auc": round(rand.auc, 4),
+        "better_than_random": bool(curve.auc < rand.auc),
+    }
+    return overlay(prep.display, a.map, opacity=0.6, signed=a.signed), score
+

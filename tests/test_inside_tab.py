@@ -1,0 +1,88 @@
+"""The "Inside ResNet-18" tab end to end: its public API through gradio_client, and building it without a checkpoint."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+
+from explainer.models.resnet import build_resnet, d2l_resnet18_spec
+from explainer.training.checkpoint import DEFAULT_WEIGHTS
+from explainer.training.fashion_mnist import CLASS_NAMES
+from explainer.training.samples import example_paths
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+def test_tab_api_through_gradio_client(monkeypatch, tmp_path):
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    import gradio as gr
+    from gradio_client import Client, handle_file
+
+    from explainer.ui import inside_models, inside_tab
+
+    if not DEFAULT_WEIGHTS.is_file():  # develop against an untrained twin until the checkpoint exists
+        torch.manual_seed(0)
+        monkeypatch.setitem(inside_models._CACHE, "fashion", build_resnet(d2l_resnet18_spec()).eval())
+    with gr.Blocks() as demo:
+        with gr.Tab("Inside ResNet-18"):
+            inside_tab.build()
+    demo.queue()
+    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True)
+    client = Client(url, verbose=False)
+    try:
+        api = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+        assert {"/predict", "/feature_maps", "/attribute"} <= set(api)
+        assert len(api["/predict"]["parameters"]) == 1
+        assert len(api["/feature_maps"]["parameters"]) == 2
+        assert len(api["/attribute"]["parameters"]) == 2
+        image = handle_file(str(example_paths()[9]))
+
+        label = client.predict(image, api_name="/predict")
+        assert {c["label"] for c in label["confidences"]} == set(CLASS_NAMES)
+        assert label["label"] in CLASS_NAMES
+
+        grid_path = client.predict(image, "layer4", api_name="/feature_maps")
+        from PIL import Image
+
+        assert Image.open(grid_path).size[0] > 200
+
+        overlay_path, score = client.predict(image, "Grad-CAM", api_name="/attribute")
+        assert Image.open(overlay_path).size == (96, 96)
+        assert score["method"] == "Grad-CAM" and 0.0 <= score["deletion_auc"] <= 1.0
+        assert 0.0 <= score["random_auc"] <= 1.0
+
+        bad = tmp_path / "photo.png"
+        bad.write_text("not an image")
+        with pytest.raises(Exception, match="not an image"):
+            client.predict(handle_file(str(bad)), api_name="/predict")
+        from tests.support.factories import png_header_only
+
+        bomb = tmp_path / "bomb.png"
+        bomb.write_bytes(png_header_only(30000, 30000))
+        with pytest.raises(Exception, match="too large"):
+            client.predict(handle_file(str(bomb)), api_name="/predict")
+        assert client.predict(image, api_name="/predict")["label"] in CLASS_NAMES  # still works
+    finally:
+        client.close()
+        demo.close()
+
+
+def test_tab_builds_without_checkpoint(monkeypatch):
+    """A missing checkpoint shows a message; building the tab must not raise."""
+    import gradio as gr
+
+    from explainer.training.checkpoint import CheckpointError
+    from explainer.ui import inside_handlers, inside_models, inside_tab
+
+    def missing():
+        raise CheckpointError("Checkpoint x.safetensors is missing. Regenerate it.")
+
+    monkeypatch.setattr(inside_models, "fashion_model", missing)
+    with gr.Blocks() as demo:
+        inside_tab.build()
+    texts = [getattr(b, "value", "") for b in demo.blocks.values() if isinstance(b, gr.Markdown)]
+    assert any("not available yet" in str(t) for t in texts)
+    with pytest.raises(gr.Error, match="missing"):
+        inside_handlers.api_predict(str(example_paths()[0]))
