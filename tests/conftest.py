@@ -10,6 +10,8 @@ import pytest
 import torch
 
 from explainer import runtime
+from explainer.training.checkpoint import load_model
+from tests.support.factories import tiny_image, tiny_model
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -49,3 +51,20 @@ def app_client() -> Iterator[object]:
     yield client
     client.close()
     app.demo.close()
+
+
+# The tiny seeded ResNet and image most Inside tests share; module scope: each test module gets its own.
+@pytest.fixture(scope="module")
+def model() -> torch.nn.Module:
+    return tiny_model()
+
+
+@pytest.fixture(scope="module")
+def x() -> torch.Tensor:
+    return tiny_image()
+
+
+@pytest.fixture(scope="module")
+def shipped() -> torch.nn.Module:
+    """The shipped ResNet-18 (tests that use it are marked SHIPPED: skipped without the checkpoint)."""
+    return load_model()

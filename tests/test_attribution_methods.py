@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from torch import nn
 
 from explainer.inside.attribution_methods import (
     FASHION_BASELINE,
@@ -22,23 +21,12 @@ from explainer.inside.attribution_methods import (
     with_settings,
 )
 from explainer.inside.images import prepare_fashion
-from explainer.training.checkpoint import load_model
 from explainer.training.fashion_mnist import CLASS_NAMES
 from explainer.training.samples import example_paths
 from tests.support.factories import FAST_ATTRIBUTION_SETTINGS as FAST
-from tests.support.factories import SHIPPED, logit, tiny_image, tiny_model
+from tests.support.factories import SHIPPED, logit, tiny_model
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
-
-@pytest.fixture(scope="module")
-def model() -> nn.Module:
-    return tiny_model()
-
-
-@pytest.fixture(scope="module")
-def x() -> torch.Tensor:
-    return tiny_image()
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -147,11 +135,6 @@ def test_bad_arguments(model, x):
 
 
 # --- the shipped checkpoint ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def shipped() -> nn.Module:
-    return load_model()
 
 
 @SHIPPED

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 from matplotlib.figure import Figure
-from torch import nn
 
 from explainer.inside.attribution_methods import GRADCAM, IG, attribute
 from explainer.inside.attribution_overlays import attribution_figure, overlay
 from tests.support.factories import FAST_ATTRIBUTION_SETTINGS as FAST
-from tests.support.factories import tiny_image, tiny_model
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
-
-@pytest.fixture(scope="module")
-def model() -> nn.Module:
-    return tiny_model()
-
-
-@pytest.fixture(scope="module")
-def x() -> torch.Tensor:
-    return tiny_image()
 
 
 def test_overlay_and_side_by_side_figure(model, x):

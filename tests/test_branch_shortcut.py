@@ -6,25 +6,14 @@ import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
-from torch import nn
 
 from explainer.inside import branch_shortcut, features
 from explainer.inside.images import prepare_fashion
 from explainer.training.checkpoint import load_model
 from explainer.training.samples import example_paths
-from tests.support.factories import SHIPPED, no_hooks_left, tiny_image, tiny_model
+from tests.support.factories import SHIPPED, no_hooks_left
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
-
-@pytest.fixture(scope="module")
-def model() -> nn.Module:
-    return tiny_model()
-
-
-@pytest.fixture(scope="module")
-def x() -> torch.Tensor:
-    return tiny_image()
 
 
 def test_branch_plus_shortcut_is_the_sum(model, x):

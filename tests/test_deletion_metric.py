@@ -6,26 +6,14 @@ import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
-from torch import nn
 
 from explainer.inside.attribution_methods import FASHION_BASELINE, GRADCAM, SALIENCY, attribute
 from explainer.inside.deletion_metric import deletion_curve, deletion_figure, deletion_order, random_deletion_curve
-from explainer.training.checkpoint import load_model
 from explainer.training.fashion_mnist import to_model_input
 from explainer.training.samples import load_sample
-from tests.support.factories import SHIPPED, tiny_image, tiny_model
+from tests.support.factories import SHIPPED
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
-
-@pytest.fixture(scope="module")
-def model() -> nn.Module:
-    return tiny_model()
-
-
-@pytest.fixture(scope="module")
-def x() -> torch.Tensor:
-    return tiny_image()
 
 
 def test_deletion_curve_endpoints_and_random_baseline(model, x):
@@ -58,11 +46,6 @@ def test_deletion_order_breaks_ties_at_random():
 
 
 # --- the shipped checkpoint ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def shipped() -> nn.Module:
-    return load_model()
 
 
 @SHIPPED

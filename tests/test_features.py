@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
-from torch import nn
 
 from explainer.inside import features
 from explainer.inside.images import prepare_fashion
@@ -14,19 +13,9 @@ from explainer.models.resnet import build_resnet, d2l_resnet18_spec
 from explainer.training.checkpoint import load_model
 from explainer.training.fashion_mnist import CLASS_NAMES
 from explainer.training.samples import example_paths
-from tests.support.factories import SHIPPED, no_hooks_left, tiny_image, tiny_model
+from tests.support.factories import SHIPPED, no_hooks_left
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
-
-@pytest.fixture(scope="module")
-def model() -> nn.Module:
-    return tiny_model()
-
-
-@pytest.fixture(scope="module")
-def x() -> torch.Tensor:
-    return tiny_image()
 
 
 def test_predict_and_top_classes(model, x):

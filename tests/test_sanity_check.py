@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
-from torch import nn
 
 from explainer.inside.attribution_methods import GRADCAM, IG, SALIENCY
 from explainer.inside.images import prepare_fashion
@@ -18,22 +17,11 @@ from explainer.inside.sanity_check import (
     sanity_maps_figure,
     spearman,
 )
-from explainer.training.checkpoint import load_model
 from explainer.training.samples import example_paths
 from tests.support.factories import FAST_ATTRIBUTION_SETTINGS as FAST
-from tests.support.factories import SHIPPED, tiny_image, tiny_model
+from tests.support.factories import SHIPPED
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
-
-@pytest.fixture(scope="module")
-def model() -> nn.Module:
-    return tiny_model()
-
-
-@pytest.fixture(scope="module")
-def x() -> torch.Tensor:
-    return tiny_image()
 
 
 def test_spearman_matches_scipy_with_ties():
@@ -69,11 +57,6 @@ def test_cascading_randomization_on_tiny_model(model, x):
 
 
 # --- the shipped checkpoint ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def shipped() -> nn.Module:
-    return load_model()
 
 
 @SHIPPED
