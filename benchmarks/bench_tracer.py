@@ -26,26 +26,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
-from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from explainer.models.blocks import make_block  # noqa: E402
 from explainer.shapes import tracer  # noqa: E402
 from explainer.shapes.mac_counter import MacCounter  # noqa: E402
 from explainer.shapes.network_report import _graph  # noqa: E402
+from tests.support.oracles import FlopCounterOracle  # noqa: E402
 
-
-class OldCounter(FlopCounterMode):
-    """``FlopCounterMode`` as the tracer used it (its ``flops`` read through ``get_total_flops``)."""
-
-    def __init__(self) -> None:
-        super().__init__(display=False)
-
-    @property
-    def flops(self) -> int:
-        return self.get_total_flops()
-
-
-COUNTERS: dict[str, type] = {"FlopCounterMode (old)": OldCounter, "MacCounter (new)": MacCounter}
+COUNTERS: dict[str, type] = {"FlopCounterMode (old)": FlopCounterOracle, "MacCounter (new)": MacCounter}
 
 
 def resnet152() -> int:

@@ -18,17 +18,7 @@ from explainer.models.blocks import make_block
 from explainer.models.presets import PRESETS
 from explainer.shapes import network_report, tracer
 from explainer.shapes.mac_counter import MacCounter, flop_formulas
-
-
-class FlopCounterOracle(FlopCounterMode):
-    """torch's ``FlopCounterMode`` with ``MacCounter``'s interface (``flops``), to trace with the old counter."""
-
-    def __init__(self) -> None:
-        super().__init__(display=False)
-
-    @property
-    def flops(self) -> int:
-        return self.get_total_flops()
+from tests.support.oracles import FlopCounterOracle
 
 
 def _trace_both(model: nn.Module, shape: tuple[int, int, int], gm: torch.fx.GraphModule | None,
