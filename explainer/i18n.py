@@ -4,10 +4,10 @@ Two kinds of text, two mechanisms:
 
 * **Static UI text** (labels, headings, the Markdown written in the tab modules) is sent to the
   browser as ``gr.I18n`` keys and translated there, so it follows the browser's language from the
-  first paint. ``explainer.ui.common.T`` makes those keys from this module's catalogue.
+  first paint. ``explainer.ui.boundary.T`` makes those keys from this module's catalogue.
 * **Text computed on the server** (explanations with numbers, plot titles, error sentences) is
   translated here with :func:`tr`, in the language of the request being served. The UI boundary
-  (``explainer.ui.common.ui_errors``) sets that language with :func:`use_language` for the
+  (``explainer.ui.boundary.ui_errors``) sets that language with :func:`use_language` for the
   duration of one handler call; logic modules just call ``tr("...")`` and never see a request.
 
 Message ids are the English sentences themselves (gettext style), with ``str.format`` fields:
@@ -28,7 +28,7 @@ from typing import Any
 ENGLISH = "en"
 CHINESE = "zh-CN"
 LANGUAGES: dict[str, str] = {ENGLISH: "English", CHINESE: "简体中文"}
-# Name of the cookie the page sets when the language changes (see explainer/ui/common.py).
+# Name of the cookie the page sets when the language changes (see explainer/ui/boundary.py).
 COOKIE = "resnet_explainer_lang"
 
 _language: ContextVar[str] = ContextVar("resnet_explainer_language", default=ENGLISH)

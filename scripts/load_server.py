@@ -81,7 +81,7 @@ def server_script(heavy_limit: int | None) -> Path:
     if heavy_limit is None:
         return ROOT / "app.py"
     lines = ["import runpy, sys", f"sys.path.insert(0, {str(ROOT)!r})",
-             "from explainer.ui.common import HEAVY", f"HEAVY['concurrency_limit'] = {heavy_limit}"]
+             "from explainer.ui.queues import HEAVY", f"HEAVY['concurrency_limit'] = {heavy_limit}"]
     lines.append(f"runpy.run_path({str(ROOT / 'app.py')!r}, run_name='__main__')")
     path = Path(tempfile.mkdtemp(prefix="load_server_")) / "serve.py"
     path.write_text("\n".join(lines) + "\n")

@@ -63,7 +63,7 @@ ABS_TOL = 1e-12
 RSS_WARMUP = 200
 RSS_WINDOW = 500  # requests between the two readings
 RSS_LIMIT_MB = 100.0
-CHEAP = {"/block_shapes", "/network_shapes"}  # not in the "heavy" queue group (explainer/ui/common.py HEAVY)
+CHEAP = {"/block_shapes", "/network_shapes"}  # not in the "heavy" queue group (explainer/ui/queues.py HEAVY)
 EXAMPLES = ROOT / "checkpoints" / "examples"
 
 

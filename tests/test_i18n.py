@@ -152,7 +152,7 @@ def test_unknown_language_falls_back_to_english() -> None:
 
 def test_gr_i18n_keys_are_the_static_texts_in_both_languages() -> None:
     import app  # noqa: F401 -- building the demo registers every T() key
-    from explainer.ui.common import I18N
+    from explainer.ui.boundary import I18N
 
     d = I18N.translations
     assert set(d) == {ENGLISH, CHINESE}
@@ -166,7 +166,7 @@ def test_no_choice_value_is_a_translation_key() -> None:
     # Gradio's frontend translates every displayed string equal to a key, choice values too: a key
     # equal to a value would send the translated word to the handler (it happened with "identity").
     import app
-    from explainer.ui.common import I18N
+    from explainer.ui.boundary import I18N
 
     keys = set(I18N.translations[ENGLISH])
     values = set()

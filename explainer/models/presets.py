@@ -12,7 +12,6 @@ from functools import partial
 
 from torch import nn
 
-from explainer.i18n import N_
 from explainer.models.arguments import check_input_args
 from explainer.models.modern_cnns import ZOO_PRESETS, build_zoo_model
 from explainer.models.resnet import CIFAR_DEPTHS, build_resnet, cifar_spec, d2l_resnet18_spec, torchvision_spec
@@ -26,7 +25,7 @@ class Preset:
     """A named network, the input it is usually shown with, and how to build it."""
 
     name: str
-    family: str  # a message id shown to users ("torchvision ResNet", "D2L", …), translated where displayed
+    family: str  # one of FAMILIES: groups presets; the UI names each family in the user's language
     in_channels: int
     height: int
     width: int
@@ -51,21 +50,24 @@ def _cifar_net(depth: int, residual: bool, *, in_channels: int, height: int, wid
     return build_resnet(cifar_spec(depth, residual=residual, in_channels=in_channels, num_classes=num_classes))
 
 
+#: The families presets belong to (data, not display text: ``explainer.shapes.network_report`` names them).
+FAMILIES: tuple[str, ...] = ("torchvision", "d2l_resnet", "cifar_resnet", "cifar_plain", "d2l_modern_cnns")
+
+
 def _presets() -> dict[str, Preset]:
-    # Family names are shown to users: marked here, translated where they are displayed.
-    presets = {f"ResNet-{d}": Preset(f"ResNet-{d}", N_("torchvision ResNet"), 3, 224, 224, 1000,
+    presets = {f"ResNet-{d}": Preset(f"ResNet-{d}", "torchvision", 3, 224, 224, 1000,
                                      partial(_torchvision_resnet, d))
                for d in (18, 34, 50, 101, 152)}
-    presets["D2L ResNet-18"] = Preset("D2L ResNet-18", N_("D2L"), 1, 224, 224, 10, _d2l_resnet18)
+    presets["D2L ResNet-18"] = Preset("D2L ResNet-18", "d2l_resnet", 1, 224, 224, 10, _d2l_resnet18)
     for d in CIFAR_DEPTHS:
-        presets[f"ResNet-{d}"] = Preset(f"ResNet-{d}", N_("CIFAR ResNet (He et al. §4.2)"), 3, 32, 32, 10,
+        presets[f"ResNet-{d}"] = Preset(f"ResNet-{d}", "cifar_resnet", 3, 32, 32, 10,
                                         partial(_cifar_net, d, True))
     for d in CIFAR_DEPTHS:
-        presets[f"Plain-{d}"] = Preset(f"Plain-{d}", N_("plain twin (no shortcuts)"), 3, 32, 32, 10,
+        presets[f"Plain-{d}"] = Preset(f"Plain-{d}", "cifar_plain", 3, 32, 32, 10,
                                        partial(_cifar_net, d, False))
     for name in ZOO_PRESETS:
         side = 28 if name == "LeNet" else 224  # D2L's inputs: Fashion-MNIST for LeNet, resized for the rest
-        presets[name] = Preset(name, N_("D2L modern CNNs"), 1, side, side, 10, partial(build_zoo_model, name),
+        presets[name] = Preset(name, "d2l_modern_cnns", 1, side, side, 10, partial(build_zoo_model, name),
                                build_needs_input_size=True)
     return presets
 

@@ -7,7 +7,7 @@ import functools
 import torch
 from torch import fx, nn
 
-from explainer.i18n import tr
+from explainer.i18n import N_, tr
 from explainer.models.presets import PRESETS, build_preset
 from explainer.models.shape_probe import InputTooSmallError
 from explainer.shapes.tracer import TraceResult, symbolic_trace, trace_model
@@ -61,6 +61,16 @@ def trace_preset(name: str, in_channels: int, height: int, width: int, num_class
     return trace_model(model, (in_channels, height, width), gm=gm, label=name)
 
 
+#: What each preset family is called on the page (message ids, translated per request).
+FAMILY_NAMES: dict[str, str] = {
+    "torchvision": N_("torchvision ResNet"),
+    "d2l_resnet": N_("D2L"),
+    "cifar_resnet": N_("CIFAR ResNet (He et al. §4.2)"),
+    "cifar_plain": N_("plain twin (no shortcuts)"),
+    "d2l_modern_cnns": N_("D2L modern CNNs"),
+}
+
+
 def network_summary(name: str, trace: TraceResult) -> str:
     """Markdown: what the network is, its totals, and any warning about its input size.
 
@@ -68,7 +78,8 @@ def network_summary(name: str, trace: TraceResult) -> str:
     """
     preset = PRESETS[name]
     first = trace.rows[0]
-    lines = [tr("**{name}** ({family}). {summary}", name=name, family=tr(preset.family), summary=trace.summary())]
+    lines = [tr("**{name}** ({family}). {summary}", name=name, family=tr(FAMILY_NAMES[preset.family]),
+                summary=trace.summary())]
     lines.append(tr(
         "Spatial size shrinks by ×{factor} overall; the first layer's receptive field is "
         "{first_rf}, the last convolution's is {last_rf} pixels.",

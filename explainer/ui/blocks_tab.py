@@ -18,7 +18,7 @@ from explainer.shapes.block_report import explore_block, rows_for_table
 from explainer.shapes.network_report import network_summary, trace_preset
 from explainer.shapes.tracer import TraceResult
 from explainer.ui import validation
-from explainer.ui.common import Refresh, T, table, ui_errors
+from explainer.ui.boundary import Refresh, T, table, ui_errors
 from explainer.ui.validation import MAX_CHANNELS, MAX_CLASSES, MAX_SIDE
 from explainer.ui.widgets import CheckedNumber
 

@@ -20,8 +20,9 @@ from explainer.degradation.lesion import explain_lesion, lesion_study, plot_lesi
 from explainer.i18n import N_, tr
 from explainer.training.fig6_experiment import RESULTS_PATH, load_degradation_results, summarize
 from explainer.ui import validation
-from explainer.ui.common import HEAVY, Refresh, T, table, ui_errors, ui_errors_gen
+from explainer.ui.boundary import Refresh, T, table, ui_errors, ui_errors_gen
 from explainer.ui.compute_once import numbers, png_plot, view
+from explainer.ui.queues import HEAVY
 from explainer.ui.widgets import CheckedSlider
 
 GRAD_HEADERS = [N_("layer"), N_("plain"), N_("residual")]

@@ -40,7 +40,7 @@ from explainer.inside.sanity_check import (
 )
 from explainer.training.fashion_mnist import class_label
 from explainer.ui import validation
-from explainer.ui.common import ui_errors
+from explainer.ui.boundary import ui_errors
 from explainer.ui.inside_models import FASHION, IMAGENET, MODEL_LOCK, bundle
 
 PREDICTED = "predicted"

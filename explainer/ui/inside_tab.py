@@ -18,7 +18,7 @@ from explainer.training.checkpoint import CheckpointError
 from explainer.training.fashion_mnist import CLASS_NAMES
 from explainer.training.samples import example_paths
 from explainer.ui import inside_models
-from explainer.ui.common import HEAVY, Refresh, T, ui_errors
+from explainer.ui.boundary import Refresh, T, ui_errors
 from explainer.ui.inside_handlers import (
     DEFAULT_LAYER,
     PREDICTED,
@@ -36,16 +36,13 @@ from explainer.ui.inside_handlers import (
     update_feature_maps,
 )
 from explainer.ui.inside_models import FASHION, IMAGENET
+from explainer.ui.queues import HEAVY, QUICK
 from explainer.ui.widgets import CheckedImage, CheckedSketchpad, CheckedSlider
 
 INTRO = N_("## Inside ResNet-18\nWhat has a trained ResNet-18 learned, and why did it decide that? Pick an example, "
            "upload a photo or draw; see the prediction, the feature maps, what each residual block adds to its "
            "input, and attribution maps with a faithfulness score and a sanity check.")
 
-# A prediction or a feature-map grid is one forward pass (~20 ms alone): a queue of its own, so a
-# student's upload is answered while other users' attributions and gradient sweeps (seconds each)
-# wait in the shared heavy queue. One slot: the model work is serialised by MODEL_LOCK anyway.
-QUICK: dict[str, object] = {"concurrency_id": "forward_pass", "concurrency_limit": 1}
 
 
 @ui_errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from explainer.ui.common import I18N
+from explainer.ui.boundary import I18N
 
 MAX_FILE_SIZE = "10mb"  # uploads larger than this are refused by the server before any decoding
 

@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 
 from explainer.i18n import COOKIE, LANGUAGES, N_, tr
-from explainer.ui.common import Refresh, T, ui_errors
+from explainer.ui.boundary import Refresh, T, ui_errors
 
 log = logging.getLogger("resnet_explainer")
 
@@ -30,7 +30,7 @@ TABS: tuple[tuple[str, str], ...] = (
 # Gradio has no server-side API to switch the page language. Its own Settings panel calls
 # `changeLocale` from the frontend's core module; we import that same module (ES modules are
 # singletons per URL, so this is the running app's store) and call it. The cookie tells the
-# server which language to answer in (explainer.ui.common.request_language).
+# server which language to answer in (explainer.ui.boundary.request_language).
 _SET_LANGUAGE_JS = """
 async (lang) => {
   document.cookie = `%(cookie)s=${lang}; path=/; max-age=31536000; SameSite=Lax`;

@@ -1,4 +1,4 @@
-"""简体中文: messages of the UI boundary shared by every tab (explainer/ui/common.py, explainer/ui/app.py)."""
+"""简体中文: messages of the UI boundary shared by every tab (explainer/ui/boundary.py, explainer/ui/app.py)."""
 
 MESSAGES: dict[str, str] = {
     "Something went wrong on the server ({error}); the app keeps running — please try other settings.":

@@ -1,4 +1,5 @@
-"""What every tab shares: translation, error translation at the UI boundary, and the queue groups."""
+"""The error/language boundary every tab goes through: static text as gr.I18n keys, the request's language,
+exceptions turned into translated ``gr.Error`` sentences, and redraws after a language switch."""
 
 from __future__ import annotations
 
@@ -78,16 +79,6 @@ class Refresh:
         # Same signature as fn (a ui_errors handler, so it already asks for the request).
         refresh_if_translated.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]
         return refresh_if_translated
-
-
-# CPU-heavy events (training, attributions, gradient norms) share one queue group sized for a
-# 2-vCPU Space: one at a time on both cores (2 torch threads, explainer/ui/launch.py), the rest wait
-# in line. Cheap events (shape tables) keep Gradio's default groups and are not stuck behind them.
-# Measured with scripts/load_test.py (20 users, 75 s, 2-core EPYC shared with other jobs, load ≈ 3):
-# limit 1 × 2 threads: 1.09-1.11 heavy req/s, cheap p95 2.2-2.4 s; limit 2 × 1 thread: 0.75-1.07
-# req/s, cheap p95 3.6-4.4 s; limit 2 × 2 threads (two 2-thread requests fight over 2 cores): 0.99
-# req/s, cheap p95 3.5 s; limit 1 × 1 thread: 0.75 req/s, cheap p95 4.1 s.
-HEAVY: dict[str, Any] = {"concurrency_id": "heavy", "concurrency_limit": 1}
 
 
 def _with_request(fn: Callable[..., Any], wrapper: Callable[..., Any]) -> None:
@@ -176,20 +167,3 @@ def ui_errors_gen(fn: F) -> F:
 
     _with_request(fn, wrapper)
     return wrapper  # type: ignore[return-value]
-
-
-def as_int(value: Any, name: str, *, lo: int, hi: int) -> int:
-    """Server-side check of a numeric widget value: a whole number within [lo, hi] or ``ValueError``."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(tr("{name} must be a number, got {value}.", name=tr(name), value=repr(value))) from None
-    if number != number:  # NaN
-        raise ValueError(tr("{name} must be a number, got NaN.", name=tr(name)))
-    if not number.is_integer():
-        raise ValueError(tr("{name} must be a whole number, got {value}.", name=tr(name), value=value))
-    number_i = int(number)
-    if not lo <= number_i <= hi:
-        raise ValueError(tr("{name} must be between {lo} and {hi}, got {value}.", name=tr(name), lo=lo, hi=hi,
-                            value=number_i))
-    return number_i
