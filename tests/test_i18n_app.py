@@ -58,7 +58,7 @@ def test_the_pages_choice_beats_the_browser_language(app_client) -> None:  # noq
     (("basic", "projection", 64, 128, 2, True, "abc", 56), "高度必须是数字"),      # not a number at all
 ])
 def test_out_of_range_numbers_are_explained_in_chinese_too(zh_client, args: tuple, words: str) -> None:  # noqa: ANN001
-    # Our handlers check every number (explainer/ui/checked.py), so Gradio's English-only bound
+    # Our handlers check every number (explainer/ui/widgets.py, explainer/ui/validation.py), so Gradio's English-only bound
     # message never reaches a Chinese page.
     with pytest.raises(AppError, match=words):
         zh_client.predict(*args, api_name="/block_shapes")
