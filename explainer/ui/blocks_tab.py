@@ -19,6 +19,7 @@ from explainer.shapes.network_report import network_summary, trace_preset
 from explainer.shapes.tracer import TraceResult
 from explainer.ui import validation
 from explainer.ui.boundary import Refresh, T, table, ui_errors
+from explainer.ui.compute_once import png_plot, view
 from explainer.ui.validation import MAX_CHANNELS, MAX_CLASSES, MAX_SIDE
 from explainer.ui.widgets import CheckedNumber
 
@@ -44,19 +45,25 @@ UNKNOWN_SHORTCUT = N_("Unknown shortcut {name}: choose one of {choices}.")
 UNKNOWN_NETWORK = N_("Unknown network {name}. Choose one of: {choices}.")
 
 
+def _block_view(block: str, shortcut: str, in_channels: int, out_channels: int, stride: int, batch_norm: bool,
+                height: int, width: int) -> tuple[Any, Any, str, str]:
+    report = explore_block(block, shortcut, in_channels, out_channels, stride, batch_norm, height, width)
+    # Plain rows, not a gr.Dataframe: creating a component here would also render it when this
+    # runs at build time (the tab opens with the default block already traced).
+    return table(HEADERS, rows_for_table(report)), png_plot(report.diagram), report.explanation, report.code
+
+
 @ui_errors
 def block_shapes(block: str, shortcut: str, in_channels: float, out_channels: float, stride: float,
                  batch_norm: bool, height: float, width: float) -> tuple[Any, Any, str, str]:
-    """API ``/block_shapes`` → (layer table, diagram, explanation, code)."""
-    report = explore_block(
+    """API ``/block_shapes`` → (layer table, diagram, explanation, code); each view rendered once per language."""
+    return view(
+        _block_view,
         validation.known_name(block, BLOCK_TYPES, UNKNOWN_BLOCK),
         validation.known_name(shortcut, SHORTCUTS, UNKNOWN_SHORTCUT),
         validation.IN_CHANNELS(in_channels), validation.OUT_CHANNELS(out_channels), validation.STRIDE(stride),
         validation.flag(batch_norm, N_("Batch normalization")), validation.HEIGHT(height), validation.WIDTH(width),
     )
-    # Plain rows, not a gr.Dataframe: creating a component here would also render it when this
-    # runs at build time (the tab opens with the default block already traced).
-    return table(HEADERS, rows_for_table(report)), report.diagram, report.explanation, report.code
 
 
 # One folder for every CSV this process serves (removed when it exits), not one per request.
