@@ -22,6 +22,7 @@ from explainer.inside import features, images
 from explainer.inside.attribution_methods import (
     METHODS,
     SALIENCY,
+    SMOOTHGRAD_BASES,
     attribute,
     attribute_many,
     gradcam_layer_label,
@@ -39,28 +40,40 @@ from explainer.inside.sanity_check import (
     sanity_maps_figure,
 )
 from explainer.training.fashion_mnist import class_label
-from explainer.ui import validation
+from explainer.ui import file_inputs, validation
 from explainer.ui.boundary import ui_errors
 from explainer.ui.inside_models import FASHION, IMAGENET, MODEL_LOCK, bundle
 
 PREDICTED = "predicted"
 DEFAULT_LAYER = "layer1"
+SCALES: tuple[str, ...] = ("shared", "per-map")
+# Every name a client sends is one of the widget's choices, or refused with one of these sentences
+# (``validation.known_name``: the value echoed at most 40 characters, then the choices).
+UNKNOWN_MODEL = N_("Unknown model {name}: choose one of {choices}.")
+UNKNOWN_METHOD = N_("Unknown method {name}; choose one of {choices}.")
+UNKNOWN_TARGET = N_("Unknown target class {name}.")
+UNKNOWN_LAYER = N_("Unknown layer {name}: choose one of {choices}.")
+UNKNOWN_GRADCAM_LAYER = N_("Unknown Grad-CAM layer {name}: choose one of {choices}.")
+UNKNOWN_INVERT = N_("Invert must be one of {choices}, got {name}.")
+UNKNOWN_SCALE = N_("Unknown colour scale {name}: choose one of {choices}.")
+UNKNOWN_SMOOTHGRAD_BASE = N_("SmoothGrad averages one of {choices}, not {name}.")
 
 
 def _pick(upload: Any, sketch: Any, source: str) -> Any:
-    """The image the user means: the sketch if they drew last (and it is not blank), else the upload."""
+    """The image the user means: the sketch if they drew last (and it is not blank), else the upload --
+    resolved by ``file_inputs.file_source`` (confined to the upload folder and the examples)."""
     if (source == "sketch" or upload is None) and sketch is not None and not _blank_sketch(sketch):
-        return sketch
+        return file_inputs.file_source(sketch)
     if upload is None:
         if sketch is not None:
-            return sketch  # a blank sketch: prepare_fashion explains that it is empty
+            return file_inputs.file_source(sketch)  # a blank sketch: prepare_fashion explains that it is empty
         raise ValueError(tr("No image yet: pick an example, upload a picture or draw on the sketchpad."))
-    return upload
+    return file_inputs.file_source(upload)
 
 
 def _blank_sketch(sketch: Any) -> bool:
     try:
-        images.load_image(sketch)
+        images.load_image(file_inputs.file_source(sketch))
     except images.EmptySketch:
         return True
     except ValueError:
@@ -68,12 +81,37 @@ def _blank_sketch(sketch: Any) -> bool:
     return False
 
 
-def _target(value: str | None, names: tuple[str, ...]) -> int | str:
+def _target(value: Any, names: tuple[str, ...]) -> int | str:
     if value in (None, "", PREDICTED):
         return PREDICTED
-    if value not in names:
-        raise ValueError(tr("Unknown target class {name}.", name=repr(value)))
-    return names.index(value)
+    return names.index(validation.known_name(value, names, UNKNOWN_TARGET))
+
+
+def _choice(value: Any, choices: tuple[str, ...] | list[str], message: str, default: str) -> str:
+    """A dropdown/radio value: ``default`` when cleared (None or ""), else one of ``choices`` or a sentence."""
+    return default if value in (None, "") else validation.known_name(value, choices, message)
+
+
+def _model(choice: Any) -> str:
+    return _choice(choice, (FASHION, IMAGENET), UNKNOWN_MODEL, FASHION)
+
+
+def _invert(value: Any) -> str:
+    return _choice(value, images.INVERT_MODES, UNKNOWN_INVERT, "auto")
+
+
+def _methods(values: Any) -> list[str]:
+    """The attribution methods asked for: a list of known names, each once (a repeat is not run twice)."""
+    if values in (None, []):
+        raise ValueError(tr("Choose at least one attribution method."))
+    return validation.known_names(values, METHODS, UNKNOWN_METHOD, label=N_("Methods"))
+
+
+def _gradcam_layer(value: Any, model: nn.Module) -> str | None:
+    """A Grad-CAM layer id of ``model``, or None (the default: the deepest block) when cleared."""
+    if value in (None, ""):
+        return None
+    return validation.known_name(value, gradcam_layers(model), UNKNOWN_GRADCAM_LAYER)
 
 
 def layer_choices(model: nn.Module) -> list[str]:
@@ -131,10 +169,11 @@ def analyse(upload: Any, sketch: Any, source: str, choice: str, invert: str, lay
     """Preprocessed input, prediction and the feature-map grid for one image (fast: one forward pass)."""
     if _nothing_to_show(upload, sketch, source):
         return None, "", None, None
-    b = bundle(choice)
-    prep = b.prepare(_pick(upload, sketch, source), invert)
-    layer = layer if layer in layer_choices(b.model) else DEFAULT_LAYER
+    b = bundle(_model(choice))
+    layer = _choice(layer, layer_choices(b.model), UNKNOWN_LAYER, DEFAULT_LAYER)
+    scale = _choice(scale, SCALES, UNKNOWN_SCALE, SCALES[0])
     k = validation.whole_number(k, N_("Most active channels"), lo=4, hi=32)
+    prep = b.prepare(_pick(upload, sketch, source), _invert(invert))
     with MODEL_LOCK:
         probs, grid = _predict_and_grid(b.model, prep.x, layer, k, scale)
     notes = " ".join(prep.notes) or tr("Preprocessed as the training images were.")
@@ -151,8 +190,8 @@ def branch_figures(upload: Any, sketch: Any, source: str, choice: str, invert: s
         return None, None
     channel = -1 if channel is None else channel
     ch = validation.whole_number(channel, N_("Channel (−1 = mean over channels)"), lo=-1, hi=511)
-    b = bundle(choice)
-    prep = b.prepare(_pick(upload, sketch, source), invert)
+    b = bundle(_model(choice))
+    prep = b.prepare(_pick(upload, sketch, source), _invert(invert))
     with MODEL_LOCK:
         comps = compare_blocks(b.model, prep.x)
     ch = None if ch < 0 else ch
@@ -164,16 +203,18 @@ def update_feature_maps(upload: Any, sketch: Any, source: str, choice: str, inve
                         scale: str) -> np.ndarray:
     """Only the feature-map grid (layer, number of channels or colour scale changed)."""
     k = validation.whole_number(k, N_("Most active channels"), lo=4, hi=32)
-    b = bundle(choice)
-    prep = b.prepare(_pick(upload, sketch, source), invert)
+    b = bundle(_model(choice))
+    layer = _choice(layer, layer_choices(b.model), UNKNOWN_LAYER, DEFAULT_LAYER)
+    scale = _choice(scale, SCALES, UNKNOWN_SCALE, SCALES[0])
+    prep = b.prepare(_pick(upload, sketch, source), _invert(invert))
     with MODEL_LOCK:
-        return _feature_image(b.model, prep.x, layer or DEFAULT_LAYER, k, scale)
+        return _feature_image(b.model, prep.x, layer, k, scale)
 
 
 @ui_errors
 def on_model_change(choice: str) -> tuple:
     """New model: new target classes and Grad-CAM layers."""
-    b = bundle(choice)
+    b = bundle(_model(choice))
     targets = [PREDICTED, *b.class_names]
     layers = gradcam_choices(b.model)
     return gr.update(choices=targets, value=PREDICTED), gr.update(choices=layers, value=layers[0][1])
@@ -184,12 +225,13 @@ def run_attributions(upload: Any, sketch: Any, source: str, choice: str, invert:
                      target: str, layer: str, opacity: float, sg_base: str,
                      progress: gr.Progress = gr.Progress()) -> tuple:
     """Maps of the chosen methods, their deletion curves next to random order, and a score table."""
-    if not methods:
-        raise ValueError(tr("Choose at least one attribution method."))
+    methods = _methods(methods)
     opacity = validation.number_between(opacity, N_("Overlay opacity"), lo=0, hi=1)
-    b = bundle(choice)
-    prep = b.prepare(_pick(upload, sketch, source), invert)
-    settings = with_settings(b.settings, gradcam_layer=layer or None, smoothgrad_base=sg_base or SALIENCY)
+    b = bundle(_model(choice))
+    layer = _gradcam_layer(layer, b.model)
+    sg_base = _choice(sg_base, SMOOTHGRAD_BASES, UNKNOWN_SMOOTHGRAD_BASE, SALIENCY)
+    prep = b.prepare(_pick(upload, sketch, source), _invert(invert))
+    settings = with_settings(b.settings, gradcam_layer=layer, smoothgrad_base=sg_base)
     with MODEL_LOCK:
         t = resolve_target(b.model, prep.x, _target(target, b.class_names))
         attrs = attribute_many(b.model, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
@@ -222,14 +264,14 @@ def restyle_overlays(state: dict | None, opacity: float) -> Any:
 def run_sanity(upload: Any, sketch: Any, source: str, choice: str, invert: str, methods: list[str], target: str,
                layer: str, progress: gr.Progress = gr.Progress()) -> tuple:
     """Adebayo et al.'s cascading randomization, with a progress bar."""
-    if not methods:
-        raise ValueError(tr("Choose at least one attribution method."))
-    b = bundle(choice)
-    prep = b.prepare(_pick(upload, sketch, source), invert)
+    methods = _methods(methods)  # without repeats: the sanity plot draws one curve per method
+    b = bundle(_model(choice))
+    layer = _gradcam_layer(layer, b.model)
+    prep = b.prepare(_pick(upload, sketch, source), _invert(invert))
     with MODEL_LOCK:  # copy under the lock (a copy would inherit hooks of a running request)
         work = copy.deepcopy(b.model)
         t = resolve_target(b.model, prep.x, _target(target, b.class_names))
-    settings = with_settings(SANITY_SETTINGS, gradcam_layer=layer or None)
+    settings = with_settings(SANITY_SETTINGS, gradcam_layer=layer)
     if b.name == IMAGENET:
         settings = with_settings(settings, ig_internal_batch=10, occlusion_batch=16)
     result = cascading_randomization(work, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
@@ -247,7 +289,7 @@ def run_sanity(upload: Any, sketch: Any, source: str, choice: str, invert: str, 
 def api_predict(image: Any) -> dict[str, float]:
     """/predict(image) → {class: probability} for the Fashion-MNIST model."""
     b = bundle(FASHION)
-    prep = b.prepare(image, "auto")
+    prep = b.prepare(file_inputs.file_source(image), "auto")
     with MODEL_LOCK:
         probs = features.predict(b.model, prep.x)
     return features.top_classes(probs, b.class_names)
@@ -257,19 +299,18 @@ def api_predict(image: Any) -> dict[str, float]:
 def api_feature_maps(image: Any, layer: str) -> np.ndarray:
     """/feature_maps(image, layer) → the grid of the 16 most active channels (shared scale)."""
     b = bundle(FASHION)
-    prep = b.prepare(image, "auto")
+    layer = _choice(layer, layer_choices(b.model), UNKNOWN_LAYER, DEFAULT_LAYER)
+    prep = b.prepare(file_inputs.file_source(image), "auto")
     with MODEL_LOCK:
-        return _feature_image(b.model, prep.x, layer or DEFAULT_LAYER, 16, "shared")
+        return _feature_image(b.model, prep.x, layer, 16, "shared")
 
 
 @ui_errors
 def api_attribute(image: Any, method: str) -> tuple[np.ndarray, dict[str, Any]]:
     """/attribute(image, method) → overlay (96, 96, 3) and its deletion score vs random order."""
-    if method not in METHODS:
-        raise ValueError(tr("Unknown method {name}; choose one of {choices}.", name=repr(method),
-                            choices=", ".join(METHODS)))
+    method = validation.known_name(method, METHODS, UNKNOWN_METHOD)
     b = bundle(FASHION)
-    prep = b.prepare(image, "auto")
+    prep = b.prepare(file_inputs.file_source(image), "auto")
     with MODEL_LOCK:
         a = attribute(b.model, prep.x, method, baseline=b.baseline)
         curve = deletion_curve(b.model, prep.x, a.map, a.target, baseline=b.baseline)

@@ -10,9 +10,11 @@ checks its numbers with ``explainer.ui.validation`` (``whole_number``, ``number_
 enforces the server's limits and says which field is wrong and why. The widgets' own
 minimum/maximum still bound what the browser lets a user pick.
 
-Images: Gradio decodes an upload or a sketch with Pillow before the handler runs and fails with a
-generic error on a non-image or a decompression bomb. ``CheckedImage`` and ``CheckedSketchpad`` hand
-such a file to the handler instead, where ``explainer.inside.images.load_image`` says what is wrong.
+Images: Gradio opens an upload or a sketch with Pillow before the handler runs -- any path a
+hand-made payload names, since it checks only payloads with ``meta`` -- and fails with a generic
+error on a non-image or a decompression bomb. ``CheckedImage`` and ``CheckedSketchpad`` open
+nothing: they hand the payload to the handler, which confines it (``explainer.ui.file_inputs``) and
+decodes it (``explainer.inside.images.load_image``), each refusal a sentence in the user's language.
 
 ``is_template`` makes the browser use the ordinary widget (Gradio's mechanism for variants).
 """
@@ -22,8 +24,13 @@ from __future__ import annotations
 from typing import Any
 
 import gradio as gr
+from gradio.components.base import server
+from gradio.components.image_editor import AcceptBlobs, EditorData, EditorDataBlobs
+from gradio.data_classes import ImageData
+from pydantic import ConfigDict, ValidationError, model_validator
 
-from explainer.inside import images
+from explainer.inside.images import MAX_UPLOAD_BYTES
+from explainer.ui.file_inputs import FilePayload
 
 
 class CheckedNumber(gr.Number):
@@ -44,56 +51,86 @@ class CheckedSlider(gr.Slider):
         return payload
 
 
-class CheckedImage(gr.Image):
-    """``gr.Image`` whose upload-decoding failures read like ours.
+def _lenient(model: type) -> type:
+    """``model`` (a Gradio data model) that turns a value it cannot validate -- a string, a number, a
+    field of the wrong type -- into an empty payload instead of raising pydantic's English error
+    before our handler runs; the handler then refuses it with a sentence. The JSON schema (the API
+    documentation) is ``model``'s."""
 
-    Gradio opens every uploaded image with Pillow before our handler runs; a non-image or a
-    decompression bomb would fail there with a generic "could not preprocess" error. Here such a
-    failure hands the handler the uploaded file as it is, and ``images.load_image`` (inside the
-    handler, so in the user's language) says what is wrong with it. ``is_template`` makes the
-    browser use the ordinary Image widget (Gradio's mechanism for component variants).
+    class Lenient(model):  # type: ignore[misc, valid-type]
+        model_config = ConfigDict(title=model.__name__)
+
+        @model_validator(mode="wrap")
+        @classmethod
+        def _empty_if_invalid(cls, value: Any, handler: Any) -> Any:
+            try:
+                return handler(value)
+            except ValidationError:
+                return cls.model_construct()
+
+    Lenient.__name__ = Lenient.__qualname__ = model.__name__
+    return Lenient
+
+
+class CheckedImage(gr.Image):
+    """``gr.Image`` that opens nothing: its value is the payload as received (``file_inputs.FilePayload``).
+
+    Gradio's own ``preprocess`` opens any ``path`` a hand-made payload names (Gradio checks paths only
+    in payloads that carry ``meta``) and decodes ``data:`` URLs of any size. Here the handler resolves
+    the payload with ``file_inputs.file_source`` -- confined to the upload folder and the shipped
+    examples, data URLs within the upload limit -- and ``images.load_image`` decodes it, so every
+    refusal is a sentence in the user's language. ``is_template`` makes the browser use the ordinary
+    Image widget (Gradio's mechanism for component variants).
     """
 
     is_template = True
+    data_model = _lenient(ImageData)
 
-    def preprocess(self, payload: Any) -> Any:
-        try:
-            return super().preprocess(payload)
-        except gr.Error:
-            raise
-        except Exception:  # noqa: BLE001 -- any decoding failure of an upload
-            path = getattr(payload, "path", None)
-            if path is None:
-                raise
-            return str(path)
+    def preprocess(self, payload: Any) -> FilePayload | None:
+        return FilePayload.of(payload)
 
 
 class CheckedSketchpad(gr.Sketchpad):
-    """``gr.Sketchpad`` that never lets Gradio decode a bad file, like ``CheckedImage``.
+    """``gr.Sketchpad`` that opens nothing either, and reads only the composite.
 
     Gradio's ImageEditor fully decodes every file of a sketch (background, layers, composite) before
-    our handler runs, and fails on a non-image with its generic error. Here the files' headers are
-    checked first (size, format, pixel count: no bomb is decoded), and on any failure the handler
-    gets the offending file as the composite, so ``images.load_image`` says what is wrong with it.
+    the handler runs; our handlers use only the composite (what the user sees). Here the value is
+    ``{"background": None, "layers": [], "composite": FilePayload}``, resolved and decoded by the
+    handler like an upload. The browser may send a sketch as blobs first (``accept_blobs``): only the
+    composite is kept, within the upload limit, and at most ``MAX_SKETCH_BLOBS`` sketches wait.
     """
+
+    #: Sketches sent as blobs and not yet used by an event (each ≤ the upload limit).
+    MAX_SKETCH_BLOBS = 8
+    data_model = _lenient(EditorData)
 
     def get_block_name(self) -> str:  # the browser's ImageEditor, as for gr.Sketchpad itself
         return "imageeditor"
 
     get_block_class = get_block_name
 
-    def preprocess(self, payload: Any) -> Any:
-        parts = [] if payload is None else [payload.composite, payload.background, *(payload.layers or [])]
-        paths = [str(p.path) for p in parts if getattr(p, "path", None)]
-        checking = None
-        try:
-            for checking in paths:
-                images.check_image_file(checking)
-            checking = paths[0] if paths else None
-            return super().preprocess(payload)
-        except gr.Error:
-            raise
-        except Exception:  # noqa: BLE001 -- any decoding failure of a sketch file
-            if checking is None:
-                raise
-            return {"background": None, "layers": [], "composite": checking}
+    def preprocess(self, payload: Any) -> dict[str, Any] | None:
+        if payload is None:
+            return None
+        blob_id = getattr(payload, "id", None)
+        if blob_id is not None:
+            cached = self.blob_storage.pop(blob_id, None)
+            composite = getattr(cached, "composite", None)
+            return {"background": None, "layers": [], "composite": None if composite is None else
+                    FilePayload.of(composite)}
+        composite = getattr(payload, "composite", None)
+        return {"background": None, "layers": [], "composite": FilePayload.of(composite)}
+
+    @server
+    def accept_blobs(self, data: AcceptBlobs) -> None:
+        """Keep the composite blob of a sketch (the rest is never read), bounded in size and number."""
+        if data.data.get("type") != "composite" or not data.files:
+            return
+        blob = data.files[0][1]
+        if not isinstance(blob, (bytes, bytearray)) or not 0 < len(blob) <= MAX_UPLOAD_BYTES:
+            return  # an empty or oversized blob is dropped: the event then finds an empty sketch
+        blob_id = str(data.data.get("id"))[:100]
+        self.blob_storage.pop(blob_id, None)
+        while len(self.blob_storage) >= self.MAX_SKETCH_BLOBS:
+            self.blob_storage.pop(next(iter(self.blob_storage)))  # the oldest waiting sketch
+        self.blob_storage[blob_id] = EditorDataBlobs(background=None, layers=[], composite=bytes(blob))

@@ -4,7 +4,7 @@ MESSAGES: dict[str, str] = {
     # --- explainer/images.py: uploads, decoding, preprocessing -------------------------------------
     "This file is not an image we can read (or it is damaged). Please upload a PNG, JPEG, WebP, BMP or GIF file.":
         "无法读取这个文件：它不是图像，或者已经损坏。请上传 PNG、JPEG、WebP、BMP 或 GIF 文件。",
-    "This image file is damaged and cannot be read ({error}).": "这个图像文件已损坏，无法读取（{error}）。",
+    "This image file is damaged and cannot be read.": "这个图像文件已损坏，无法读取。",
     "{format} images are not supported here; please upload a PNG, JPEG, WebP, BMP or GIF file.":
         "这里不支持 {format} 格式的图像；请上传 PNG、JPEG、WebP、BMP 或 GIF 文件。",
     "This image format is not supported here; please upload a PNG, JPEG, WebP, BMP or GIF file.":
@@ -17,9 +17,22 @@ MESSAGES: dict[str, str] = {
     "This image has no pixels ({width}×{height}).": "这张图像没有像素（{width}×{height}）。",
     "The file is empty (0 bytes); please upload an image.": "文件是空的（0 字节）；请上传一张图像。",
     "The file is too big ({size:.1f} MB); the limit is {limit:.0f} MB.": "文件太大（{size:.1f} MB）；上限是 {limit:.0f} MB。",
-    "This image file is damaged or truncated and cannot be decoded ({error}).":
-        "这个图像文件已损坏或不完整，无法解码（{error}）。",
-    "Images in colour mode {mode!r} are not supported ({error}).": "不支持颜色模式为 {mode!r} 的图像（{error}）。",
+    "This image file is damaged or truncated and cannot be decoded.": "这个图像文件已损坏或不完整，无法解码。",
+    "Images in colour mode {mode!r} are not supported.": "不支持颜色模式为 {mode!r} 的图像。",
+    # --- explainer/ui/file_inputs.py: which files a request may open ---------------------------------
+    "This file is not available on the server (uploads expire after a while); please upload it again.":
+        "服务器上没有这个文件（上传的文件过一段时间会失效）；请重新上传。",
+    "The image must be an uploaded file (a Gradio file object with a path).":
+        "图像必须是上传的文件（带路径的 Gradio 文件对象）。",
+    "This data URL does not hold a base64-encoded image; please upload the file instead.":
+        "这个 data URL 里没有 base64 编码的图像；请改为上传文件。",
+    # --- explainer/ui/inside_handlers.py: names sent by a client -------------------------------------
+    "Unknown model {name}: choose one of {choices}.": "未知的模型 {name}；请从以下选择：{choices}。",
+    "Unknown layer {name}: choose one of {choices}.": "未知的层 {name}；请从以下选择：{choices}。",
+    "Unknown Grad-CAM layer {name}: choose one of {choices}.": "未知的 Grad-CAM 层 {name}；请从以下选择：{choices}。",
+    "Invert must be one of {choices}, got {name}.": "反色选项必须是 {choices} 之一，收到的是 {name}。",
+    "Unknown colour scale {name}: choose one of {choices}.": "未知的颜色刻度 {name}；请从以下选择：{choices}。",
+    "SmoothGrad averages one of {choices}, not {name}.": "SmoothGrad 只能对 {choices} 之一求平均，不能是 {name}。",
     "The image contains NaN or infinite values.": "图像中含有 NaN 或无穷大的值。",
     "An image array must be (H, W), (H, W, 3) or (H, W, 4); got shape {shape}.":
         "图像数组的形状必须是 (H, W)、(H, W, 3) 或 (H, W, 4)，收到的是 {shape}。",
