@@ -30,6 +30,8 @@ WEIGHTS_URL = "https://download.pytorch.org/models/resnet18-f37072fd.pth"
 # torchvision's ImageNet preprocessing (ResNet18_Weights.IMAGENET1K_V1.transforms()).
 RESIZE = 256
 CROP = 224
+#: Longest side, in short sides, kept before resizing: any image resizes to at most 256×1024 pixels.
+MAX_ASPECT = 4
 IMAGENET_MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
 IMAGENET_STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 #: The attribution baseline: a black image after normalization, (1, 3, 1, 1).
@@ -114,6 +116,13 @@ def prepare_imagenet(source: Any) -> PreparedImage:
     centre-crop 224, scale to [0, 1], subtract the ImageNet mean and divide by its std."""
     im = load_image(source)
     size = im.size
+    w, h = im.size
+    if max(w, h) > MAX_ASPECT * min(w, h):
+        # A 1×2000 strip would be resized to 256×512000 (393 MB) only to keep its centre 224 pixels:
+        # keep the centre at most MAX_ASPECT× the short side long first (the crop below keeps less).
+        keep = MAX_ASPECT * min(w, h)
+        left, top = (w - min(w, keep)) // 2, (h - min(h, keep)) // 2
+        im = im.crop((left, top, left + min(w, keep), top + min(h, keep)))
     rgb = to_rgb(im)
     w, h = rgb.size
     scale = RESIZE / min(w, h)
