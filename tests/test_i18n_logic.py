@@ -36,18 +36,7 @@ def test_block_explanation_in_chinese_uses_d2l_terms_and_the_same_numbers() -> N
     assert "64×56×56 → 256×28×28" in chinese
 
 
-def test_shortcut_mismatch_error_in_chinese() -> None:
-    """The model's error stays English (pure model code); the shapes layer renders it in the user's language."""
-    from explainer.models.blocks import ShortcutMismatchError, check_block_args
-    from explainer.shapes.block_report import shortcut_mismatch_sentence
-
-    with use_language(CHINESE), pytest.raises(ShortcutMismatchError, match="same shape") as err:
-        check_block_args("basic", 64, 128, 2, "identity")
-    with use_language(CHINESE):
-        text = shortcut_mismatch_sentence(err.value)
-    assert "恒等快捷连接" in text and "步幅 2" in text
-    assert "x 有 64 个通道，而 F(x) 有 128 个" in text
-    assert "conv1x1(64, 128, stride=2)" in text  # code stays code
+# The shortcut mismatch in Chinese: tests/test_block_report.py (the shapes layer renders the model's error).
 
 
 def test_depth_error_in_chinese_names_the_nearest_depths() -> None:

@@ -56,7 +56,7 @@ def test_missing_checkpoints_name_file_and_command(tmp_path: Path) -> None:
         lesion.lesion_study(tmp_path / "r18.safetensors", tmp_path / "p20.safetensors", tmp_path / "r20.safetensors")
     fake18 = tmp_path / "r18.safetensors"
     fake18.write_bytes(b"x")  # existence is checked first; the Plain-20 is missing
-    with pytest.raises(ValueError, match=r"p20\.safetensors is missing.*python -m explainer\.experiments\.degradation"):
+    with pytest.raises(ValueError, match=r"p20\.safetensors is missing.*python -m explainer\.training\.fig6_experiment"):
         lesion.lesion_study(fake18, tmp_path / "p20.safetensors", tmp_path / "r20.safetensors")
 
 
