@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from gradio.components.plot import PlotData
 from matplotlib.figure import Figure
 
 from explainer.models.resnet import build_resnet, d2l_resnet18_spec
@@ -21,21 +22,22 @@ def test_tab_handlers_directly(monkeypatch):
 
     if not DEFAULT_WEIGHTS.is_file():
         torch.manual_seed(0)
-        monkeypatch.setitem(inside_models._CACHE, "fashion", build_resnet(d2l_resnet18_spec()).eval())
+        for work in inside_models.WORKS:
+            monkeypatch.setitem(inside_models._CACHE, ("fashion", work), build_resnet(d2l_resnet18_spec()).eval())
     path = str(example_paths()[0])
     display, info, label, grid = inside_handlers.analyse(path, None, "upload", FASHION, "auto", "layer2.0", 8, "shared")
     assert display.shape == (288, 288) and set(label) <= set(CLASS_NAMES) and grid.ndim == 3
     branch, ratio = inside_handlers.branch_figures(path, None, "upload", FASHION, "auto", -1)
-    assert isinstance(branch, Figure) and isinstance(ratio, Figure)
+    assert isinstance(branch, PlotData) and isinstance(ratio, PlotData)  # pre-rendered once (compute_once)
     noop = lambda *a, **k: None  # noqa: E731 -- stands in for gr.Progress
     maps, deletion, table, state = inside_handlers.run_attributions(
         path, None, "upload", FASHION, "auto", ["Saliency", "Grad-CAM"], "Trouser", "layer4.1", 0.5,
         "Saliency", progress=noop)
-    assert isinstance(maps, Figure) and "Saliency" in table and state["class_name"] == "Trouser"
+    assert isinstance(maps, PlotData) and "Saliency" in table and state["class_name"] == "Trouser"
     assert isinstance(inside_handlers.restyle_overlays(state, 0.2), Figure)
     grid_fig, curve_fig, text = inside_handlers.run_sanity(
         path, None, "upload", FASHION, "auto", ["Grad-CAM"], "predicted", "layer4.1", progress=noop)
-    assert isinstance(grid_fig, Figure) and "Grad-CAM" in text
+    assert isinstance(grid_fig, PlotData) and "Grad-CAM" in text
     import gradio as gr
 
     # A cleared input shows nothing (no error toast); an explicit request without an image explains.

@@ -24,7 +24,8 @@ def test_tab_api_through_gradio_client(monkeypatch, tmp_path):
 
     if not DEFAULT_WEIGHTS.is_file():  # develop against an untrained twin until the checkpoint exists
         torch.manual_seed(0)
-        monkeypatch.setitem(inside_models._CACHE, "fashion", build_resnet(d2l_resnet18_spec()).eval())
+        for work in inside_models.WORKS:
+            monkeypatch.setitem(inside_models._CACHE, ("fashion", work), build_resnet(d2l_resnet18_spec()).eval())
     with gr.Blocks() as demo:
         with gr.Tab("Inside ResNet-18"):
             inside_tab.build()
@@ -76,7 +77,7 @@ def test_tab_builds_without_checkpoint(monkeypatch):
     from explainer.training.checkpoint import CheckpointError
     from explainer.ui import inside_handlers, inside_models, inside_tab
 
-    def missing():
+    def missing(work="quick"):
         raise CheckpointError("Checkpoint x.safetensors is missing. Regenerate it.")
 
     monkeypatch.setattr(inside_models, "fashion_model", missing)

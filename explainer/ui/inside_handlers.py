@@ -1,5 +1,7 @@
-"""Handlers of the "Inside ResNet-18" tab and its public API: each checks its inputs, runs the model
-work under ``MODEL_LOCK`` and returns what the widgets show.
+"""Handlers of the "Inside ResNet-18" tab and its public API: each checks its inputs, asks
+``inside_results`` for the numbers (computed once per content, on the model instance of the handler's
+queue: ``QUICK_WORK`` for forward passes, ``HEAVY_WORK`` for gradients) and returns what the widgets
+show, rendered once per language.
 
 Public API (``gradio_client``), each with sensible defaults for everything else:
 
@@ -10,12 +12,12 @@ Public API (``gradio_client``), each with sensible defaults for everything else:
 
 from __future__ import annotations
 
-import copy
+from dataclasses import replace
 from typing import Any
 
 import gradio as gr
 import numpy as np
-from torch import Tensor, nn
+from torch import nn
 
 from explainer.i18n import N_, tr
 from explainer.inside import features, images
@@ -23,26 +25,22 @@ from explainer.inside.attribution_methods import (
     METHODS,
     SALIENCY,
     SMOOTHGRAD_BASES,
-    attribute,
-    attribute_many,
+    AttributionSettings,
     gradcam_layer_label,
     gradcam_layers,
-    resolve_target,
+    method_label,
     with_settings,
 )
 from explainer.inside.attribution_overlays import attribution_figure, overlay
-from explainer.inside.branch_shortcut import branch_shortcut_figure, compare_blocks, norm_ratio_figure
-from explainer.inside.deletion_metric import deletion_curve, deletion_figure, random_deletion_curve
-from explainer.inside.sanity_check import (
-    SANITY_SETTINGS,
-    cascading_randomization,
-    sanity_curve_figure,
-    sanity_maps_figure,
-)
+from explainer.inside.branch_shortcut import branch_shortcut_figure, norm_ratio_figure
+from explainer.inside.deletion_metric import deletion_figure
+from explainer.inside.sanity_check import SANITY_SETTINGS, _verdict, sanity_curve_figure, sanity_maps_figure
 from explainer.training.fashion_mnist import class_label
-from explainer.ui import file_inputs, validation
+from explainer.ui import file_inputs, inside_results, validation
 from explainer.ui.boundary import ui_errors
-from explainer.ui.inside_models import FASHION, IMAGENET, MODEL_LOCK, bundle
+from explainer.ui.compute_once import png_plot
+from explainer.ui.inside_models import FASHION, HEAVY_WORK, IMAGENET, Bundle, bundle
+from explainer.ui.inside_results import rendered
 
 PREDICTED = "predicted"
 DEFAULT_LAYER = "layer1"
@@ -124,14 +122,11 @@ def gradcam_choices(model: nn.Module) -> list[tuple[str, str]]:
     return [(gradcam_layer_label(n), n) for n in gradcam_layers(model)]
 
 
-def _feature_image(model: nn.Module, x: Tensor, layer: str, k: int, scale: str) -> np.ndarray:
-    fmap = features.feature_maps(model, x, [layer])[layer]
-    return features.feature_grid_image(fmap, layer, k=k, scale=scale)
-
-
-def _predict_and_grid(model: nn.Module, x: Tensor, layer: str, k: int, scale: str) -> tuple[Tensor, np.ndarray]:
-    probs, maps = features.predict_and_capture(model, x, [layer])  # one forward pass for both
-    return probs, features.feature_grid_image(maps[layer], layer, k=k, scale=scale)
+def _feature_grid(b: Bundle, prep: images.PreparedImage, layer: str, k: int, scale: str) -> np.ndarray:
+    """The grid image (H, W, 3) of the ``k`` most active channels of ``layer`` (the caller must not modify it)."""
+    _probs, fmap = inside_results.prediction_and_map(b, prep.x, layer)  # one forward pass for both
+    return rendered("grid", b, prep.x, (layer, k, scale),
+                    lambda: features.feature_grid_image(fmap, layer, k=k, scale=scale))
 
 
 def _enlarge(image: np.ndarray) -> np.ndarray:
@@ -174,8 +169,8 @@ def analyse(upload: Any, sketch: Any, source: str, choice: str, invert: str, lay
     scale = _choice(scale, SCALES, UNKNOWN_SCALE, SCALES[0])
     k = validation.whole_number(k, N_("Most active channels"), lo=4, hi=32)
     prep = b.prepare(_pick(upload, sketch, source), _invert(invert))
-    with MODEL_LOCK:
-        probs, grid = _predict_and_grid(b.model, prep.x, layer, k, scale)
+    probs, _fmap = inside_results.prediction_and_map(b, prep.x, layer)
+    grid = _feature_grid(b, prep, layer, k, scale)
     notes = " ".join(prep.notes) or tr("Preprocessed as the training images were.")
     info = tr("Input {width}×{height} → model input {shape}. {notes}", width=prep.source_size[0],
               height=prep.source_size[1], shape=tuple(prep.x.shape), notes=notes)
@@ -190,12 +185,12 @@ def branch_figures(upload: Any, sketch: Any, source: str, choice: str, invert: s
         return None, None
     channel = -1 if channel is None else channel
     ch = validation.whole_number(channel, N_("Channel (−1 = mean over channels)"), lo=-1, hi=511)
-    b = bundle(_model(choice))
+    b = bundle(_model(choice), HEAVY_WORK)
     prep = b.prepare(_pick(upload, sketch, source), _invert(invert))
-    with MODEL_LOCK:
-        comps = compare_blocks(b.model, prep.x)
+    comps = inside_results.block_comparison(b, prep.x)
     ch = None if ch < 0 else ch
-    return branch_shortcut_figure(comps, ch), norm_ratio_figure(comps)
+    return rendered("blocks", b, prep.x, (ch,), lambda: (png_plot(branch_shortcut_figure(comps, ch)),
+                                                         png_plot(norm_ratio_figure(comps))))
 
 
 @ui_errors
@@ -207,8 +202,7 @@ def update_feature_maps(upload: Any, sketch: Any, source: str, choice: str, inve
     layer = _choice(layer, layer_choices(b.model), UNKNOWN_LAYER, DEFAULT_LAYER)
     scale = _choice(scale, SCALES, UNKNOWN_SCALE, SCALES[0])
     prep = b.prepare(_pick(upload, sketch, source), _invert(invert))
-    with MODEL_LOCK:
-        return _feature_image(b.model, prep.x, layer, k, scale)
+    return _feature_grid(b, prep, layer, k, scale)
 
 
 @ui_errors
@@ -227,27 +221,36 @@ def run_attributions(upload: Any, sketch: Any, source: str, choice: str, invert:
     """Maps of the chosen methods, their deletion curves next to random order, and a score table."""
     methods = _methods(methods)
     opacity = validation.number_between(opacity, N_("Overlay opacity"), lo=0, hi=1)
-    b = bundle(_model(choice))
+    b = bundle(_model(choice), HEAVY_WORK)
     layer = _gradcam_layer(layer, b.model)
     sg_base = _choice(sg_base, SMOOTHGRAD_BASES, UNKNOWN_SMOOTHGRAD_BASE, SALIENCY)
     prep = b.prepare(_pick(upload, sketch, source), _invert(invert))
     settings = with_settings(b.settings, gradcam_layer=layer, smoothgrad_base=sg_base)
-    with MODEL_LOCK:
-        t = resolve_target(b.model, prep.x, _target(target, b.class_names))
-        attrs = attribute_many(b.model, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
-                               progress=lambda f, d: progress(0.8 * f, desc=d))
-        progress(0.85, desc=tr("deletion curves…"))
-        curves = [deletion_curve(b.model, prep.x, a.map, t, baseline=b.baseline, label=a.method) for a in attrs]
-        rand = random_deletion_curve(b.model, prep.x, t, baseline=b.baseline)
+    t = _resolved_target(b, prep, target)
+    attrs = []
+    for i, m in enumerate(methods):  # as attribute_many, one cached map per method
+        progress(0.8 * i / len(methods), desc=f"{method_label(m)}…")
+        attrs.append(inside_results.attribution(b, prep.x, m, t, settings))
+    progress(0.85, desc=tr("deletion curves…"))
+    curves = [inside_results.deletion(b, prep.x, a, t, settings, label=a.method) for a in attrs]
+    rand = inside_results.random_deletion(b, prep.x, t)
     class_name = class_label(b.class_names[t])
     scores = {c.label: c.auc for c in curves}
     state = {"display": prep.display, "attrs": attrs, "class_name": class_name, "scores": scores}
     return (
-        attribution_figure(prep.display, attrs, opacity=opacity, class_name=class_name, scores=scores),
-        deletion_figure(curves, rand, class_name),
-        _scores_markdown([(c.label, c.auc) for c in curves], rand.auc, class_name),
+        *rendered("attributions", b, prep.x, (tuple(methods), t, settings, opacity), lambda: (
+            png_plot(attribution_figure(prep.display, attrs, opacity=opacity, class_name=class_name,
+                                        scores=scores)),
+            png_plot(deletion_figure(curves, rand, class_name)),
+            _scores_markdown([(c.label, c.auc) for c in curves], rand.auc, class_name))),
         state,
     )
+
+
+def _resolved_target(b: Bundle, prep: images.PreparedImage, target: Any) -> int:
+    """The class index asked for, or the predicted one (``resolve_target``'s answer, cached)."""
+    t = _target(target, b.class_names)
+    return inside_results.predicted_class(b, prep.x) if t == PREDICTED else int(t)
 
 
 @ui_errors
@@ -265,21 +268,25 @@ def run_sanity(upload: Any, sketch: Any, source: str, choice: str, invert: str, 
                layer: str, progress: gr.Progress = gr.Progress()) -> tuple:
     """Adebayo et al.'s cascading randomization, with a progress bar."""
     methods = _methods(methods)  # without repeats: the sanity plot draws one curve per method
-    b = bundle(_model(choice))
+    b = bundle(_model(choice), HEAVY_WORK)
     layer = _gradcam_layer(layer, b.model)
     prep = b.prepare(_pick(upload, sketch, source), _invert(invert))
-    with MODEL_LOCK:  # copy under the lock (a copy would inherit hooks of a running request)
-        work = copy.deepcopy(b.model)
-        t = resolve_target(b.model, prep.x, _target(target, b.class_names))
+    t = _resolved_target(b, prep, target)
     settings = with_settings(SANITY_SETTINGS, gradcam_layer=layer)
     if b.name == IMAGENET:
         settings = with_settings(settings, ig_internal_batch=10, occlusion_batch=16)
-    result = cascading_randomization(work, prep.x, methods, target=t, settings=settings, baseline=b.baseline,
-                                     progress=lambda f, d: progress(f, desc=d))
-    header = tr("**Sanity check** (Adebayo et al. 2018) for *{class_name}*: weights re-initialised from fc down "
-                "to the stem; ρ = Spearman rank correlation of |map| with the trained model's map.",
-                class_name=class_label(b.class_names[t])) + "\n\n"
-    return sanity_maps_figure(result), sanity_curve_figure(result), header + result.text
+    # The randomization runs on a deep copy made under the heavy instance's lock (a copy would
+    # inherit the hooks of a running request); the served instances are never changed.
+    result = inside_results.sanity(b, prep.x, tuple(methods), t, settings, progress=lambda f, d: progress(f, desc=d))
+
+    def render() -> tuple:
+        shown = replace(result, text=_verdict(result.correlations, result.steps, result.threshold))  # this language
+        header = tr("**Sanity check** (Adebayo et al. 2018) for *{class_name}*: weights re-initialised from fc "
+                    "down to the stem; ρ = Spearman rank correlation of |map| with the trained model's map.",
+                    class_name=class_label(b.class_names[t])) + "\n\n"
+        return png_plot(sanity_maps_figure(shown)), png_plot(sanity_curve_figure(shown)), header + shown.text
+
+    return rendered("sanity", b, prep.x, (tuple(methods), t, settings), render)
 
 
 # --- public API (defaults for everything but the listed arguments) -----------------------------------
@@ -290,9 +297,7 @@ def api_predict(image: Any) -> dict[str, float]:
     """/predict(image) → {class: probability} for the Fashion-MNIST model."""
     b = bundle(FASHION)
     prep = b.prepare(file_inputs.file_source(image), "auto")
-    with MODEL_LOCK:
-        probs = features.predict(b.model, prep.x)
-    return features.top_classes(probs, b.class_names)
+    return features.top_classes(inside_results.prediction(b, prep.x), b.class_names)
 
 
 @ui_errors
@@ -301,20 +306,19 @@ def api_feature_maps(image: Any, layer: str) -> np.ndarray:
     b = bundle(FASHION)
     layer = _choice(layer, layer_choices(b.model), UNKNOWN_LAYER, DEFAULT_LAYER)
     prep = b.prepare(file_inputs.file_source(image), "auto")
-    with MODEL_LOCK:
-        return _feature_image(b.model, prep.x, layer, 16, "shared")
+    return _feature_grid(b, prep, layer, 16, "shared")
 
 
 @ui_errors
 def api_attribute(image: Any, method: str) -> tuple[np.ndarray, dict[str, Any]]:
     """/attribute(image, method) → overlay (96, 96, 3) and its deletion score vs random order."""
     method = validation.known_name(method, METHODS, UNKNOWN_METHOD)
-    b = bundle(FASHION)
+    b = bundle(FASHION, HEAVY_WORK)
     prep = b.prepare(file_inputs.file_source(image), "auto")
-    with MODEL_LOCK:
-        a = attribute(b.model, prep.x, method, baseline=b.baseline)
-        curve = deletion_curve(b.model, prep.x, a.map, a.target, baseline=b.baseline)
-        rand = random_deletion_curve(b.model, prep.x, a.target, baseline=b.baseline)
+    settings = AttributionSettings()  # attribute()'s defaults, as before the cache
+    a = inside_results.attribution(b, prep.x, method, PREDICTED, settings)
+    curve = inside_results.deletion(b, prep.x, a, PREDICTED, settings)
+    rand = inside_results.random_deletion(b, prep.x, a.target)
     score = {
         "method": method,
         "target": b.class_names[a.target],
