@@ -87,3 +87,40 @@ def test_tab_builds_without_checkpoint(monkeypatch):
     assert any("not available yet" in str(t) for t in texts)
     with pytest.raises(gr.Error, match="missing"):
         inside_handlers.api_predict(str(example_paths()[0]))
+
+
+def _initial_inputs(refresh) -> list:
+    """The values a freshly loaded page sends for a Refresh's inputs (the widgets' initial values)."""
+    import gradio as gr
+
+    values = []
+    for c in refresh.inputs:
+        v = c.value
+        if isinstance(c, gr.State) or v is None:
+            values.append(v)
+        elif isinstance(c, gr.Image):
+            values.append(c.preprocess(c.data_model(**v)))
+        else:
+            values.append(c.preprocess(v))
+    return values
+
+
+def test_tab_opens_with_default_results_from_warm_up(monkeypatch):
+    """Every section shows the first example's results on page load, answered from what warm_up computed."""
+    import gradio as gr
+
+    from explainer.ui import compute_once, inside_tab
+
+    first = example_paths()[:1]
+    monkeypatch.setattr(inside_tab, "example_paths", lambda: first)  # warm the lesson steps of one example only
+    inside_tab.warm_up()
+    with gr.Blocks():
+        refreshes = inside_tab.build()
+    sections = [r for r in refreshes if r.every_load]
+    assert len(sections) == 4
+    misses = compute_once.NUMBERS.misses
+    for r in sections:
+        outputs = r.fn(*_initial_inputs(r))
+        assert all(o is not None and not (isinstance(o, str) and o == "") for o in outputs), r.fn.__name__
+    assert compute_once.NUMBERS.misses == misses  # all from the cache
+    assert inside_tab.default_example() == str(first[0])

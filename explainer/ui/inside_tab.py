@@ -2,6 +2,10 @@
 
 Layout and wiring only: the handlers and the public API (``/predict``, ``/feature_maps``,
 ``/attribute``) are in ``explainer.ui.inside_handlers``, the models in ``explainer.ui.inside_models``.
+
+The tab opens on the first shipped example with every section's default result (prediction, feature
+maps, branch vs shortcut, attributions, sanity check): ``warm_up`` computes them once after the server
+starts, and each page load is answered from the caches (``explainer.ui.inside_results``).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from explainer.ui.inside_handlers import (
     run_sanity,
     update_feature_maps,
 )
-from explainer.ui.inside_models import FASHION, IMAGENET
+from explainer.ui.inside_models import FASHION, IMAGENET, QUICK_WORK
 from explainer.ui.queues import HEAVY, QUICK
 from explainer.ui.widgets import CheckedImage, CheckedSketchpad, CheckedSlider
 
@@ -43,6 +47,43 @@ INTRO = N_("## Inside ResNet-18\nWhat has a trained ResNet-18 learned, and why d
            "upload a photo or draw; see the prediction, the feature maps, what each residual block adds to its "
            "input, and attribution maps with a faithfulness score and a sanity check.")
 
+DEFAULT_METHODS: list[str] = [SALIENCY, IG, GRADCAM]
+DEFAULT_OPACITY = 0.6
+DEFAULT_K = 16
+
+
+def default_example() -> str | None:
+    """The image the tab opens with: the first shipped example (None if there are none)."""
+    paths = example_paths()
+    return str(paths[0]) if paths else None
+
+
+def _no_progress(*_args: Any, **_kwargs: Any) -> None:
+    """Stands in for ``gr.Progress`` outside an event."""
+
+
+def warm_up() -> None:
+    """Compute the default example's results once (``page.warm_up`` calls this after the server starts).
+
+    The same calls a page load makes with the widgets' default values, so loads are answered from the
+    caches; the lesson's API steps (/predict, Grad-CAM and Integrated Gradients via /attribute) are
+    computed for every shipped example.
+    """
+    path = default_example()
+    if path is None:
+        return
+    # The attribution defaults are the deepest Grad-CAM layer: the first of the dropdown's choices.
+    gc_layer = gradcam_choices(inside_models.fashion_model(QUICK_WORK))[0][1]
+    common = (path, None, "upload", FASHION, "auto")
+    analyse(*common, DEFAULT_LAYER, DEFAULT_K, "shared")
+    branch_figures(*common, -1)
+    run_attributions(*common, DEFAULT_METHODS, PREDICTED, gc_layer, DEFAULT_OPACITY, SALIENCY,
+                     progress=_no_progress)
+    run_sanity(*common, DEFAULT_METHODS, PREDICTED, gc_layer, progress=_no_progress)
+    for example in example_paths():
+        api_predict(str(example))
+        for method in (GRADCAM, IG):
+            api_attribute(str(example), method)
 
 
 @ui_errors
@@ -87,7 +128,9 @@ def build() -> list[Refresh]:
             model_radio = gr.Radio(model_choices, value=FASHION, label=T("Model"),
                                    info=None if ok_imagenet else imagenet_reason)
             with gr.Tab(T("Upload")):
-                upload = CheckedImage(type="filepath", image_mode=None, label=T("Image"),
+                # Opens on the first example (no change event fires for an initial value): the sections
+                # below show its results from the first page load on (``Refresh(..., every_load=True)``).
+                upload = CheckedImage(value=default_example(), type="filepath", image_mode=None, label=T("Image"),
                                       sources=["upload", "clipboard"], height=260)
                 limits = gr.Markdown(_limits_text())
             with gr.Tab(T("Draw")):
@@ -111,7 +154,7 @@ def build() -> list[Refresh]:
     with gr.Row():
         layer = gr.Dropdown(layer_names, value=DEFAULT_LAYER, label=T("Stage or block"),
                             info=T("stem, a stage (layerK), a block (layerK.i) or a part of a block"))
-        k = CheckedSlider(4, 32, value=16, step=4, label=T("Most active channels"))
+        k = CheckedSlider(4, 32, value=DEFAULT_K, step=4, label=T("Most active channels"))
         scale = gr.Radio(["shared", "per-map"], value="shared", label=T("Colour scale"))
     fmap_image = gr.Image(label=T("Most active channels"), show_label=False, interactive=False, format="png")
 
@@ -124,12 +167,12 @@ def build() -> list[Refresh]:
 
     gr.Markdown(T("### Attributions\nWhich pixels made the model choose this class? Computed by Captum."))
     with gr.Row():
-        methods = gr.CheckboxGroup(list(METHODS), value=[SALIENCY, IG, GRADCAM], label=T("Methods"))
+        methods = gr.CheckboxGroup(list(METHODS), value=DEFAULT_METHODS, label=T("Methods"))
         target = gr.Dropdown([PREDICTED, *CLASS_NAMES], value=PREDICTED, label=T("Target class"))
     with gr.Row():
         gc_layer = gr.Dropdown(gc_choices, value=gc_choices[0][1], label=T("Grad-CAM layer"))
         sg_base = gr.Radio(list(SMOOTHGRAD_BASES), value=SALIENCY, label=T("SmoothGrad over"))
-        opacity = CheckedSlider(0.0, 1.0, value=0.6, step=0.05, label=T("Overlay opacity"))
+        opacity = CheckedSlider(0.0, 1.0, value=DEFAULT_OPACITY, step=0.05, label=T("Overlay opacity"))
     attr_button = gr.Button(T("Compute attributions"), variant="primary")
     attr_plot = gr.Plot(label=T("Attribution maps"), show_label=False, format="png")
     with gr.Row():
@@ -164,11 +207,13 @@ def build() -> list[Refresh]:
     for trigger in (layer.change, scale.change, k.release):
         trigger(update_feature_maps, [*common, layer, k, scale], [fmap_image], api_visibility="undocumented",
                 trigger_mode="always_last", **QUICK)
-    attr_button.click(run_attributions, [*common, methods, target, gc_layer, opacity, sg_base],
-                      [attr_plot, deletion_plot, scores_md, attr_state], api_visibility="undocumented", **HEAVY)
+    attr_io = dict(fn=run_attributions, inputs=[*common, methods, target, gc_layer, opacity, sg_base],
+                   outputs=[attr_plot, deletion_plot, scores_md, attr_state])
+    attr_button.click(**attr_io, api_visibility="undocumented", **HEAVY)
     opacity.release(restyle_overlays, [attr_state, opacity], [attr_plot], api_visibility="undocumented")
-    sanity_button.click(run_sanity, [*common, methods, target, gc_layer], [sanity_maps, sanity_curve, sanity_md],
-                        api_visibility="undocumented", **HEAVY)
+    sanity_io = dict(fn=run_sanity, inputs=[*common, methods, target, gc_layer],
+                     outputs=[sanity_maps, sanity_curve, sanity_md])
+    sanity_button.click(**sanity_io, api_visibility="undocumented", **HEAVY)
 
     # Public API: hidden triggers whose only inputs are the documented arguments; bad uploads get
     # images.py's messages (CheckedImage), the model's settings their defaults.
@@ -184,4 +229,8 @@ def build() -> list[Refresh]:
     b1.click(api_predict, [api_image], [api_label], api_name="predict", **QUICK)
     b2.click(api_feature_maps, [api_image, api_layer], [api_fmaps], api_name="feature_maps", **QUICK)
     b3.click(api_attribute, [api_image, api_method], [api_map, api_score], api_name="attribute", **HEAVY)
-    return [Refresh(_translated_notes, [], [limits, model_radio])]
+    # Every section shows its result on page load (the default example's, from the caches once warmed
+    # up), and is redrawn in the new language after a switch.
+    sections = [Refresh(d["fn"], d["inputs"], d["outputs"], every_load=True)
+                for d in (analyse_io, branch_io, attr_io, sanity_io)]
+    return [Refresh(_translated_notes, [], [limits, model_radio]), *sections]
