@@ -5,15 +5,16 @@ comes from GRADIO_SERVER_PORT (default 7860). No public share link is created.
 """
 
 from explainer import runtime
-from explainer.ui.page import build_demo
-from explainer.ui.blocks_tab import warm_up
 from explainer.ui.launch import launch_kwargs
+from explainer.ui.page import build_demo, warm_up
+from explainer.ui.queues import DEFAULT_CONCURRENCY, MAX_PENDING_EVENTS
 
 runtime.configure_libraries()  # Pillow limits, CJK plot font, Gradio cache fix: every setting in explainer/runtime.py
 demo = build_demo()
 
 if __name__ == "__main__":
     runtime.configure_process()  # torch threads, malloc arenas (measured: explainer/runtime.py)
-    demo.queue(default_concurrency_limit=4).launch(prevent_thread_lock=True, **launch_kwargs())
-    warm_up()  # the first shape trace's one-time cost, paid while the page is already being served
+    demo.queue(default_concurrency_limit=DEFAULT_CONCURRENCY, max_size=MAX_PENDING_EVENTS)
+    demo.launch(prevent_thread_lock=True, **launch_kwargs())
+    warm_up()  # every tab's default results, computed once while the page is already being served
     demo.block_thread()

@@ -51,6 +51,8 @@ def test_no_two_modules_share_a_name() -> None:
     names = Counter(p.name for p in _modules() if p.name != "__init__.py")
     names.update(p.name for d in ("benchmarks", "scripts") for p in (ROOT / d).glob("*.py") if p.name != "__init__.py")
     names.update(["app.py"])
+    names.update(p.name for p in CATALOGUES.rglob("*.py") if p.name != "__init__.py")
+    names.update(f"{d.name}.py" for d in PACKAGE.rglob("*") if (d / "__init__.py").is_file())  # packages too
     assert [n for n, k in names.items() if k > 1] == []
 
 

@@ -111,9 +111,18 @@ NUMBERS = ResultCache(max_entries=256)
 VIEWS = ResultCache(max_entries=512)
 
 
+def _numbers_key(fn: Callable[..., Any], args: tuple[Hashable, ...]) -> Hashable:
+    return fn.__module__, fn.__qualname__, args
+
+
 def numbers(fn: Callable[..., T], *args: Hashable, heavy: bool = True) -> T:
     """``fn(*args)`` computed once per distinct ``args`` (``fn`` must be a pure function of them)."""
-    return NUMBERS.get((fn.__module__, fn.__qualname__, args), lambda: fn(*args), heavy=heavy)
+    return NUMBERS.get(_numbers_key(fn, args), lambda: fn(*args), heavy=heavy)
+
+
+def has_numbers(fn: Callable[..., Any], *args: Hashable) -> bool:
+    """Whether ``numbers(fn, *args)`` would answer from memory."""
+    return _numbers_key(fn, args) in NUMBERS
 
 
 def view(handler: Callable[..., T], *args: Hashable) -> T:

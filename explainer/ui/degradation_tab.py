@@ -21,7 +21,7 @@ from explainer.i18n import N_, tr
 from explainer.training.fig6_experiment import RESULTS_PATH, load_degradation_results, summarize
 from explainer.ui import validation
 from explainer.ui.boundary import Refresh, T, table, ui_errors, ui_errors_gen
-from explainer.ui.compute_once import numbers, png_plot, view
+from explainer.ui.compute_once import has_numbers, numbers, png_plot, view
 from explainer.ui.queues import HEAVY
 from explainer.ui.widgets import CheckedSlider
 
@@ -74,6 +74,14 @@ def grad_norms_details(res: grad_norms.GradNormResult | None) -> tuple[str, list
     return grad_norms.explain_grad_norms(res) + "\n\n" + measured, table(BLOCK_HEADERS, rows)
 
 
+@ui_errors
+def grad_norms_section(depth: Any, batch_norm: bool, init: str, zero_init: bool = False) -> tuple[Any, ...]:
+    """The whole gradient-norm section at once (plot, tables, explanation): what a page shows on load."""
+    plot, rows, res = grad_norms_handler(depth, batch_norm, init, zero_init)
+    explanation, blocks = grad_norms_details(res)
+    return plot, rows, res, explanation, blocks
+
+
 def _shattered_view(depth: int) -> tuple[Any, str]:
     res = numbers(shattered.shattered_gradients, depth)
     return png_plot(shattered.plot_shattered(res)), shattered.explain_shattered(res)
@@ -106,6 +114,32 @@ def _lesion_view() -> tuple[Any, dict[str, Any], str]:
 def lesion_handler() -> tuple[Any, list[list[Any]], str]:
     """/lesion: (plot, table, explanation)."""
     return view(_lesion_view)
+
+
+@ui_errors
+def lesion_if_ready() -> tuple[Any, ...]:
+    """The lesion study on page load, if it has been computed (≈ 30 s the first time: never on a page load)."""
+    if not has_numbers(lesion_study):
+        return gr.skip(), gr.skip(), tr("_The lesion study is being computed on this server (about half a minute "
+                                         "after it starts); press the button to wait for it._")
+    return lesion_handler()
+
+
+# The defaults each section opens with (the widgets' initial values below), computed once after start-up.
+DEFAULT_DEPTH = 56
+DEFAULT_GRAD_NORMS = (DEFAULT_DEPTH, False, "PyTorch default", False)
+
+
+def warm_up() -> None:
+    """Compute every section's default numbers (language-free), heaviest last; requests that arrive
+    meanwhile wait for the same computation (compute_once) instead of starting their own."""
+    numbers(_measure_grad_norms, *DEFAULT_GRAD_NORMS)
+    numbers(shattered.shattered_gradients, DEFAULT_DEPTH)
+    numbers(highway.gradient_highway, DEFAULT_DEPTH)
+    try:
+        numbers(lesion_study)
+    except ValueError:  # a shipped checkpoint missing: the section says so when asked
+        pass
 
 
 @ui_errors_gen
@@ -217,7 +251,7 @@ def _depth_section(section: str, button: str, plot_label: str) -> tuple[Any, gr.
     """Heading, a depth slider with its button, the plot and the explanation of one measurement."""
     gr.Markdown(T(SECTIONS[section]))
     with gr.Row():
-        depth = CheckedSlider(nets.MIN_DEPTH, validation.MAX_DEPTH, value=56, step=6, label=T("depth"))
+        depth = CheckedSlider(nets.MIN_DEPTH, validation.MAX_DEPTH, value=DEFAULT_DEPTH, step=6, label=T("depth"))
         btn = gr.Button(T(button), variant="primary")
     return depth, btn, gr.Plot(format="png", label=T(plot_label)), gr.Markdown()
 
@@ -232,10 +266,10 @@ def build() -> list[Refresh]:
     # 1. Gradient norms at initialization -----------------------------------------------------
     gr.Markdown(T(SECTIONS["grad"]))
     with gr.Row():
-        gn_depth = CheckedSlider(nets.MIN_DEPTH, validation.MAX_DEPTH, value=56, step=6,
+        gn_depth = CheckedSlider(nets.MIN_DEPTH, validation.MAX_DEPTH, value=DEFAULT_GRAD_NORMS[0], step=6,
                                  label=T("depth (6n+2 layers)"))
-        gn_bn = gr.Checkbox(value=False, label=T("batch norm (批量规范化)"))
-        gn_init = gr.Dropdown(list(nets.INITS), value="PyTorch default", label=T("initialization (初始化)"))
+        gn_bn = gr.Checkbox(value=DEFAULT_GRAD_NORMS[1], label=T("batch norm (批量规范化)"))
+        gn_init = gr.Dropdown(list(nets.INITS), value=DEFAULT_GRAD_NORMS[2], label=T("initialization (初始化)"))
         gn_zero = gr.Checkbox(value=False, label=T("zero-init last BN of each residual branch"))
     gn_btn = gr.Button(T("Measure gradients"), variant="primary")
     gn_plot = gr.Plot(format="png", label=T("gradient norms"))
@@ -295,4 +329,10 @@ def build() -> list[Refresh]:
     ls_table = _dataframe(LESION_HEADERS, ["str", "str", "str", "number", "number"])
     ls_btn.click(lesion_handler, inputs=None, outputs=[ls_plot, ls_table, ls_expl], api_name="lesion", **HEAVY)
 
-    return [Refresh(shipped_curves_handler, [], [curves_plot, curves_text, curves_table])]
+    # Every section opens showing its default result (computed once, at start-up, by warm_up).
+    return [Refresh(shipped_curves_handler, [], [curves_plot, curves_text, curves_table]),
+            Refresh(grad_norms_section, [gn_depth, gn_bn, gn_init, gn_zero_state],
+                    [gn_plot, gn_table, gn_result, gn_expl, gn_blocks], every_load=True),
+            Refresh(shattered_handler, [sh_depth], [sh_plot, sh_expl], every_load=True),
+            Refresh(highway_handler, [hw_depth], [hw_plot, hw_table, hw_expl], every_load=True),
+            Refresh(lesion_if_ready, [], [ls_plot, ls_table, ls_expl], every_load=True)]

@@ -101,3 +101,19 @@ def build_demo() -> gr.Blocks:
         for event in (switched, loaded):
             event.then(_tab_labels, None, tabs, api_visibility="private", queue=False)
     return demo
+
+
+def warm_up() -> None:
+    """Compute every tab's default results once, right after the server listens (``app.py``).
+
+    Requests that arrive meanwhile wait for the same computations (``compute_once``) and get the same
+    answers; nothing here changes state that other threads use (issue 11: the tracer installs no
+    process-wide hooks any more). The first shape trace also pays torch._dynamo's one-time import.
+    """
+    for _label, module_name in TABS:
+        module = importlib.import_module(f"explainer.ui.{module_name}")
+        if hasattr(module, "warm_up"):
+            try:
+                module.warm_up()
+            except Exception:  # noqa: BLE001 -- a tab that cannot warm up still serves on demand
+                log.exception("warm-up of %s failed", module_name)

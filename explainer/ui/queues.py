@@ -18,3 +18,12 @@ HEAVY: dict[str, Any] = {"concurrency_id": "heavy", "concurrency_limit": 1}
 # wait in the shared heavy queue. One slot: the model work is serialised by inside_models.MODEL_LOCK
 # anyway. Under 20 users /predict went from p50 12.8 s to 0.29 s with it (scripts/load_test.py).
 QUICK: dict[str, Any] = {"concurrency_id": "forward_pass", "concurrency_limit": 1}
+
+# Events waiting in all queues together, beyond which Gradio answers "queue is full" at once instead of
+# letting the backlog (and its memory) grow without bound. A class of 40 opening the page sends ~10
+# events each (the tabs' default results), ~400 in all; a lesson step ~2 each. 1000 leaves room for
+# a class and its explorers while a flood of hand-made API calls is turned away.
+MAX_PENDING_EVENTS = 1000
+# Gradio's default for events without their own limit: the shape tables and page-load redraws (cheap,
+# mostly answered from compute_once's caches), a few at a time.
+DEFAULT_CONCURRENCY = 4

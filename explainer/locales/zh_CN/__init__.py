@@ -8,7 +8,7 @@ Terms follow the Chinese edition of D2L (动手学深度学习): 残差块, 残�
 
 from __future__ import annotations
 
-from explainer.locales.zh_CN import common, degradation, inside, shapes, ui
+from explainer.locales.zh_CN import common_messages, degradation_messages, inside_messages, shapes_messages, ui_messages
 
 
 def _merge(*parts: dict[str, str]) -> dict[str, str]:
@@ -21,5 +21,5 @@ def _merge(*parts: dict[str, str]) -> dict[str, str]:
     return merged
 
 
-MESSAGES: dict[str, str] = _merge(common.MESSAGES, ui.MESSAGES, shapes.MESSAGES, degradation.MESSAGES,
-                                  inside.MESSAGES)
+MESSAGES: dict[str, str] = _merge(common_messages.MESSAGES, ui_messages.MESSAGES, shapes_messages.MESSAGES,
+                                  degradation_messages.MESSAGES, inside_messages.MESSAGES)

@@ -246,4 +246,6 @@ MESSAGES: dict[str, str] = {
         "缺少 {path}。{regenerate}",
     "{path} is not valid JSON ({error}). {regenerate}":
         "{path} 不是有效的 JSON（{error}）。{regenerate}",
+    "_The lesion study is being computed on this server (about half a minute after it starts); press the button to wait for it._":
+        "_本服务器正在计算损伤研究（启动后约半分钟）；按下按钮即可等待结果。_",
 }
