@@ -124,3 +124,19 @@ def test_tab_opens_with_default_results_from_warm_up(monkeypatch):
         assert all(o is not None and not (isinstance(o, str) and o == "") for o in outputs), r.fn.__name__
     assert compute_once.NUMBERS.misses == misses  # all from the cache
     assert inside_tab.default_example() == str(first[0])
+
+
+def test_new_image_or_model_clears_attributions_and_sanity_check():
+    """Stale results (issue 13): a new image, sketch, invert mode or model empties the maps of the old one."""
+    import gradio as gr
+
+    from explainer.ui import inside_tab
+
+    with gr.Blocks() as demo:
+        inside_tab.build()
+    clear = [f for f in demo.fns.values() if f.fn is inside_tab._clear_dependents]
+    assert len(clear) == 1
+    assert len(clear[0].targets) == 4 and {event for _, event in clear[0].targets} == {"change"}
+    kinds = sorted(type(o).__name__ for o in clear[0].outputs)
+    assert kinds == ["Markdown", "Markdown", "Plot", "Plot", "Plot", "Plot", "State"]
+    assert inside_tab._clear_dependents() == (None, None, "", None, None, None, "")

@@ -86,6 +86,11 @@ def warm_up() -> None:
             api_attribute(str(example), method)
 
 
+def _clear_dependents() -> tuple:
+    """Empty attribution and sanity outputs (and the overlay state) for a new image or model."""
+    return None, None, "", None, None, None, ""
+
+
 @ui_errors
 def _limits_text() -> str:
     return f"<small>{images.limits_text()}</small>"
@@ -202,6 +207,11 @@ def build() -> list[Refresh]:
         **analyse_io).success(**branch_io)
     invert.change(**analyse_io).success(**branch_io)
     channel.release(**branch_io)
+    # Attributions and the sanity check belong to one image and model: cleared when either changes (they
+    # are recomputed on request), so a map is never shown next to another image's prediction.
+    gr.on([upload.change, sketch.change, invert.change, model_radio.change], _clear_dependents, None,
+          [attr_plot, deletion_plot, scores_md, attr_state, sanity_maps, sanity_curve, sanity_md],
+          api_visibility="private", queue=False)
     model_radio.change(on_model_change, [model_radio], [target, gc_layer], api_visibility="undocumented").success(
         **analyse_io).success(**branch_io)
     for trigger in (layer.change, scale.change, k.release):
