@@ -1,7 +1,10 @@
 """No file outside Gradio's upload folder and the shipped examples can be read or probed through an image input.
 
 Unit level: ``file_inputs.file_source`` on hand-made payloads (what a client can send without ``meta``).
-Live: the same payloads over raw HTTP against the running app, every image endpoint, one answer for all.
+Live: the same payloads over raw HTTP against the running app -- every image input (uploads and
+sketches) of every endpoint, public and undocumented, in English and Chinese -- one answer for all;
+payloads *with* ``meta`` (refused by Gradio before our code, in its own words) get one answer for
+existing and missing files; and the file routes answer alike for existing and missing server files.
 """
 
 from __future__ import annotations
@@ -65,11 +68,15 @@ ENDPOINTS = {"/predict": (), "/feature_maps": ("layer1",), "/attribute": ("Salie
              "/analyse": (None, "Fashion-MNIST ResNet-18", "auto", "layer1", 4, "shared")}
 
 
-@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
-def test_no_server_file_is_read_or_probed_over_http(app_client, endpoint: str) -> None:  # noqa: ANN001
+@pytest.fixture(scope="module")
+def raw(app_client):  # noqa: ANN001, ANN201
     from tests.support.bad_inputs import RawClient
 
-    raw = RawClient(app_client.src)
+    return RawClient(app_client.src)
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_no_server_file_is_read_or_probed_over_http(raw, endpoint: str) -> None:  # noqa: ANN001
     answers = set()
     for path in OUTSIDE[:6]:
         ok, out = raw.call(endpoint, ({"path": path}, *ENDPOINTS[endpoint]))
@@ -78,11 +85,90 @@ def test_no_server_file_is_read_or_probed_over_http(app_client, endpoint: str) -
     assert answers == {file_inputs.UNAVAILABLE}, answers
 
 
-@pytest.mark.parametrize("path", OUTSIDE[:4] + [os.path.relpath(ROOT / "app.py")])
-def test_the_file_route_serves_no_server_file(app_client, path: str) -> None:  # noqa: ANN001
+def _image_inputs() -> list[tuple[str, int]]:
+    from tests.support.bad_inputs import IMAGE_INPUTS
+
+    return [(endpoint, index) for endpoint, indices in IMAGE_INPUTS.items() for index in indices]
+
+
+def _args(endpoint: str, index: int, payload: object) -> tuple[object, ...]:
+    """The endpoint's valid arguments (images resolved by nobody: only ``payload`` is a file) with the
+    image input ``index`` -- 0 the upload, 1 the sketch's composite -- set to ``payload``."""
+    from tests.support.bad_inputs import VALID
+
+    rest = VALID[endpoint][2:] if index == 1 else VALID[endpoint][1:]
+    return (None, {"background": None, "layers": [], "composite": payload}, *rest) if index == 1 else (payload, *rest)
+
+
+@pytest.mark.parametrize("language", [None, "zh-CN"])
+@pytest.mark.parametrize("endpoint, index", _image_inputs())
+def test_every_image_input_answers_alike_for_every_server_path(raw, endpoint: str, index: int,  # noqa: ANN001
+                                                               language: str | None) -> None:
+    """Existing, missing, outside, ``../`` out of the folders, a folder, a ``file://`` URL: one answer.
+
+    Uploads get the one sentence (in the request's language); a sketch whose composite has no ``meta``
+    is an empty canvas to the sketchpad, so the handler shows nothing -- the same for every path.
+    """
+    from tests.support.bad_inputs import file_payload, in_chinese, server_paths
+
+    paths = server_paths()
+    assert Path(paths["screenshot"]).is_file() and Path(paths["checkpoint"]).is_file() and Path(paths["folder"]).is_dir()
+    answers = {key: raw.call(endpoint, _args(endpoint, index, file_payload(p)), language=language)
+               for key, p in paths.items()}
+    assert len({repr(a) for a in answers.values()}) == 1, answers
+    ok, out = answers["screenshot"]
+    if index == 0:
+        assert not ok
+        assert in_chinese(out) if language else out == file_inputs.UNAVAILABLE, out
+    elif ok:
+        assert not any(isinstance(v, str) and v for v in out), out  # nothing shown, no text about the file
+
+
+def _without_path(message: str, path: str) -> str:
+    return message.replace(os.path.abspath(path), "<path>")
+
+
+@pytest.mark.parametrize("endpoint", ["/predict", "/run_sanity"])
+def test_payloads_with_meta_are_refused_by_gradio_alike_for_existing_and_missing_files(raw, endpoint) -> None:  # noqa: ANN001
+    """Gradio checks a payload that carries ``meta`` before our widget sees it and answers in its own
+    English sentence, naming the client's path made absolute: the same sentence for an existing and a
+    missing file, so nothing is probed (see ``test_gradio_names_the_working_directory…`` below)."""
+    meta = {"meta": {"_type": "gradio.FileData"}}
+    paths = [str(ROOT / "docs" / "screenshot.png"), "/etc/passwd", "/nonexistent/x.png", str(ROOT),
+             "/tmp/gradio/../../etc/passwd"]
+    answers = set()
+    for path in paths:
+        ok, out = raw.call(endpoint, _args(endpoint, 0, {"path": path, **meta}))
+        assert not ok
+        answers.add(_without_path(out, path))
+    assert len(answers) == 1, answers
+
+
+@pytest.mark.xfail(strict=True, reason="Gradio 6.31 processing_utils._check_allowed builds its refusal from "
+                   "os.path.abspath(client path) before any component code runs; see the issue 12 report")
+def test_gradio_names_the_working_directory_for_a_relative_path_with_meta(raw) -> None:  # noqa: ANN001
+    ok, out = raw.call("/predict", ({"path": "app.py", "meta": {"_type": "gradio.FileData"}},))
+    assert not ok
+    assert os.getcwd() not in out, out
+
+
+ROUTES = ("/gradio_api/file=", "/file=", "/gradio_api/file/")
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_the_file_routes_serve_no_server_file_and_answer_alike(app_client, route: str) -> None:  # noqa: ANN001
+    """Existing and missing server files, relative, ``../``, a folder: the same status and the same body
+    (once the requested path itself is masked)."""
     import urllib.error
     import urllib.request
 
-    with pytest.raises(urllib.error.HTTPError) as info:
-        urllib.request.urlopen(app_client.src.rstrip("/") + "/gradio_api/file=" + path, timeout=10)
-    assert info.value.code in (403, 404)
+    paths = OUTSIDE[:4] + [os.path.relpath(ROOT / "app.py"), "missing.py", "../../etc/passwd", str(ROOT),
+                           "/tmp/gradio/../../etc/passwd"]
+    answers = set()
+    for path in paths:
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(app_client.src.rstrip("/") + route + path, timeout=10)
+        assert info.value.code in (403, 404)
+        body = info.value.read().decode("utf-8", "replace")
+        answers.add((info.value.code, body.replace(path, "<path>").replace(os.path.normpath(path), "<path>")))
+    assert len(answers) == 1, answers

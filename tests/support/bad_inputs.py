@@ -8,27 +8,32 @@ server's peak memory). Neither pytest nor gradio is imported here; ``gradio_clie
 Argument order is what ``gradio_client`` expects: ``gr.State`` inputs are left out (the server keeps
 them per session), so e.g. ``/analyse`` takes (upload, sketch, model, invert, layer, k, scale).
 
-Two kinds of input cannot go through ``gradio_client``, which refuses them on the client side, so
-they are sent with ``RawClient`` (Gradio's HTTP queue protocol, standard library only) to check the
-*server*: NaN (not valid JSON, but Python's parser on the server accepts the literal) and uploads
-over the size limit.
+Inputs ``gradio_client`` would never send go with ``RawClient`` (Gradio's HTTP queue protocol,
+standard library only) to check the *server*: NaN (not valid JSON, but Python's parser on the server
+accepts the literal), uploads over the size limit, file payloads without ``meta`` naming server files
+(``ServerPath``), ``data:`` URLs (``DataUrl``), JSON of the wrong type where names, numbers and
+booleans belong, requests in another language (``Case.language``), and the private triggers the page
+itself calls by ``fn_index`` (``/live_handler``, ``/preset_defaults`` …: private means undocumented,
+not uncallable).
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import math
 import os
 import struct
+import tempfile
 import time
 import urllib.error
 import urllib.request
 import uuid
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Iterator, Literal
 
 import numpy as np
 from PIL import Image
@@ -54,6 +59,31 @@ def png_bomb(side: int = BOMB_SIDE) -> bytes:
     idat = b"".join(z.compress(row) for _ in range(side)) + z.flush()
     ihdr = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # 1-bit grayscale
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+
+
+def png_zeros(width: int, height: int) -> bytes:
+    """A valid 1-bit black ``width``×``height`` PNG, made row by row (a 1×N strip or an N×1 column)."""
+    row = b"\x00" * (1 + (width + 7) // 8)
+    z = zlib.compressobj(9)
+    idat = b"".join(z.compress(row) for _ in range(height)) + z.flush()
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+
+
+TEXT_BOMB_BYTES = 256 * 2**20  # what the text chunk decompresses to (≈ 250 kB compressed)
+
+
+def png_text_bomb(png: bytes, kind: Literal["zTXt", "iTXt"]) -> bytes:
+    """``png`` with a compressed text chunk that inflates to ``TEXT_BOMB_BYTES``, inserted after IHDR."""
+    z = zlib.compressobj(9)
+    block = bytes(2**20)
+    text = b"".join(z.compress(block) for _ in range(TEXT_BOMB_BYTES // len(block))) + z.flush()
+    if kind == "zTXt":  # keyword NUL, method 0, compressed text
+        chunk = _chunk(b"zTXt", b"Comment\x00\x00" + text)
+    else:  # keyword NUL, compressed flag 1, method 0, language NUL, translated keyword NUL, text
+        chunk = _chunk(b"iTXt", b"Comment\x00\x01\x00en\x00Comment\x00" + text)
+    end_of_ihdr = 8 + 12 + 13
+    return png[:end_of_ihdr] + chunk + png[end_of_ihdr:]
 
 
 def _shirt(size: int = 28) -> np.ndarray:
@@ -98,11 +128,17 @@ def _files() -> dict[str, tuple[str, Callable[[], bytes]]]:
         "16-bit png": ("gray16.png", sixteen_bit),
         "palette png": ("palette.png", lambda: _encode(Image.fromarray(shirt).convert("RGB").quantize(16), "PNG")),
         "1x1 png": ("one.png", lambda: _encode(Image.new("L", (1, 1), 200), "PNG")),
+        "1x16000 png": ("strip.png", lambda: png_zeros(16_000, 1)),
+        "60000x1 png": ("column.png", lambda: png_zeros(1, 60_000)),
+        "1x39000000 png": ("thin_bomb.png", lambda: png_zeros(39_000_000, 1)),  # under 40 MP, 39 MB decoded
+        "1x50000000 png": ("thin_over.png", lambda: png_zeros(50_000_000, 1)),  # over 40 MP
+        "zTXt bomb png": ("ztxt.png", lambda: png_text_bomb(_encode(Image.fromarray(shirt), "PNG"), "zTXt")),
+        "iTXt bomb png": ("itxt.png", lambda: png_text_bomb(_encode(Image.fromarray(shirt), "PNG"), "iTXt")),
     }
 
 
 def write_bad_files(directory: str | os.PathLike[str]) -> dict[str, Path]:
-    """Write every test file into ``directory``; returns name → path (≈ 11.5 MB, < 1 s)."""
+    """Write every test file into ``directory``; returns name → path (≈ 12 MB, ≈ 2 s)."""
     out = {}
     for name, (filename, make) in _files().items():
         path = Path(directory) / filename
@@ -125,6 +161,55 @@ class Sketch:
     name: str
 
 
+@dataclass(frozen=True)
+class DataUrl:
+    """Placeholder for ``{"url": "data:image/png;base64,…"}`` holding one of the generated files (no ``meta``)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ServerPath:
+    """Placeholder for a file payload *without* ``meta`` naming a server path (a key of ``server_paths()``)."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Composite:
+    """Placeholder for a sketch whose composite is ``inner`` (a ``DataUrl`` or ``ServerPath``)."""
+
+    inner: Any
+
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def server_paths() -> dict[str, Any]:
+    """key → a path a hand-made payload may name: files of the server that must stay unread and
+    unprobed, existing or not, absolute, relative, through ``..`` out of the allowed folders, a folder.
+    Computed at call time: the upload folder is ``GRADIO_TEMP_DIR`` as the server sees it."""
+    from explainer.training.artifacts import EXAMPLES_DIR  # the shipped examples: an allowed folder
+
+    upload = os.environ.get("GRADIO_TEMP_DIR") or str(Path(tempfile.gettempdir()) / "gradio")
+    return {
+        "screenshot": str(_ROOT / "docs" / "screenshot.png"),  # an image of the server, outside the folders
+        "checkpoint": str(next(iter(sorted((_ROOT / "checkpoints").glob("*"))), _ROOT / "checkpoints" / "x.pt")),
+        "/etc/passwd": "/etc/passwd",
+        "missing": "/nonexistent/picture.png",
+        "relative": "app.py",
+        "../ from uploads": upload + "/../../etc/passwd",
+        "../ from examples": str(EXAMPLES_DIR) + "/../../../app.py",
+        "folder": str(_ROOT),
+        "file:// url": {"url": "file:///etc/passwd"},
+    }
+
+
+def file_payload(value: Any) -> dict[str, Any]:
+    """A ``server_paths()`` value as a file payload without ``meta``."""
+    return value if isinstance(value, dict) else {"path": value}
+
+
 # --- the table -------------------------------------------------------------------------------------
 
 Expect = Literal["error", "ok", "either"]
@@ -143,16 +228,22 @@ class Case:
     case: str
     args: tuple[Any, ...]
     expect: Expect = "error"
+    raw: bool = False  # sent with RawClient as JSON, exactly as given (after placeholders)
+    language: str | None = None  # the request's Accept-Language (the answer must be in that language)
+    known_gap: str | None = None  # why the app still fails this case (the test expects it to fail)
 
     @property
     def id(self) -> str:
-        return f"{self.endpoint} {self.case}"
+        return f"{self.endpoint} {self.case}" + (f" [{self.language}]" if self.language else "")
 
 
 NAN = math.nan
 NUMBERS: tuple[tuple[str, Any], ...] = (
     ("negative", -3), ("zero", 0), ("NaN", NAN), ("huge", 10**12), ("non-integer", 2.5), ("text", "abc"),
+    ("400 digits", 10**400), ("true", True), ("'64'", "64"),
 )
+#: Wrong JSON types and sizes where a name (preset, method, layer…) belongs.
+NAMES: tuple[tuple[str, Any], ...] = (("a list", ["basic"]), ("a dict", {"name": "basic"}), ("1 MB", "x" * 2**20))
 FASHION = "Fashion-MNIST ResNet-18"
 V = BadFile("valid")
 
@@ -174,11 +265,27 @@ VALID: dict[str, tuple[Any, ...]] = {
     "/run_attributions": (V, None, FASHION, "auto", ["Saliency"], "predicted", "layer4.1", 0.6, "Saliency"),
     "/restyle_overlays": (0.6,),
     "/run_sanity": (V, None, FASHION, "auto", ["Saliency"], "predicted", "layer4.1"),
+    # private triggers the page calls by fn_index (raw HTTP only: gradio_client does not list them)
+    "/preset_defaults": ("ResNet-20",),
+    "/network_shapes_on_preset": ("ResNet-20", 3, 32, 32, 10),
+    "/live_handler": (8, 10),
+    "/load_example": (0,),
+    "/grad_norms_section": (8, True, "Kaiming"),  # what a page load computes (plot, tables, explanation)
+    "/shattered_handler": (8,),
+    "/highway_handler": (8,),
 }
+#: Endpoints ``gradio_client`` does not offer: every case to them goes over raw HTTP.
+PRIVATE: tuple[str, ...] = ("/preset_defaults", "/network_shapes_on_preset", "/live_handler", "/load_example",
+                            "/grad_norms_section", "/shattered_handler", "/highway_handler")
+#: Callable triggers with inputs left out of the table: a checkbox mirrored into a state by
+#: ``lambda v: bool(v)`` (any JSON value is a valid answer) and the browser-only language switch.
+NOT_IN_TABLE: tuple[str, ...] = ("/lambda", "/js_fn")
+
 
 #: Endpoints whose valid call takes seconds (the lesion study: ~40 s on first use): the table has
 #: only arguments that fail in validation for them, and one valid call is made per endpoint.
-SLOW: tuple[str, ...] = ("/lesion", "/grad_norms", "/shattered", "/highway", "/run_sanity")
+SLOW: tuple[str, ...] = ("/lesion", "/grad_norms", "/shattered", "/highway", "/run_sanity", "/live_handler",
+                         "/grad_norms_section", "/shattered_handler", "/highway_handler")
 
 # Files the app legitimately accepts (converted to the model's input): a valid result is expected.
 ACCEPTED: tuple[str, ...] = ("animated gif", "cmyk jpeg", "16-bit png", "palette png", "1x1 png")
@@ -191,6 +298,119 @@ def _with(endpoint: str, index: int, value: Any) -> tuple[Any, ...]:
     args = list(VALID[endpoint])
     args[index] = value
     return tuple(args)
+
+
+#: Gradio's Radio/Dropdown/CheckboxGroup check a value against their choices before the handler and
+#: answer "Value: <the whole value> is not in the list of choices: …" -- a 1 MB name comes back whole.
+#: The fix is widgets that leave names to the handlers (``validation.known_name`` echoes 40 characters),
+#: as CheckedNumber does for numbers: a change to the tabs' layouts.
+GRADIO_ECHOES_CHOICES = "Gradio's choice check echoes the whole value (needs Checked Radio/Dropdown/CheckboxGroup)"
+#: gr.Examples' loader (a gr.Dataset) indexes its list with whatever the request sends.
+GRADIO_DATASET_INDEX = "gr.Examples' loader answers Gradio's generic preprocessing error with Python's text"
+
+
+def _names(endpoint: str, index: int, control: str) -> list[Case]:
+    """``NAMES`` (a list, a dict, a 1 MB string) where a name belongs, as raw JSON."""
+    return [Case(endpoint, f"{control}={label}", _with(endpoint, index, value), raw=True,
+                 known_gap=GRADIO_ECHOES_CHOICES if label == "1 MB" and control != "methods" else None)
+            for label, value in NAMES]  # a string for a CheckboxGroup reaches the handler
+
+
+#: Every image input: endpoint → argument indices of the upload and (undocumented endpoints) the sketch.
+IMAGE_INPUTS: dict[str, tuple[int, ...]] = {
+    "/predict": (0,), "/feature_maps": (0,), "/attribute": (0,), "/analyse": (0, 1), "/branch_figures": (0, 1),
+    "/update_feature_maps": (0, 1), "/run_attributions": (0, 1), "/run_sanity": (0, 1)}
+
+
+def _at(endpoint: str, index: int, value: Any) -> tuple[Any, ...]:
+    """Valid arguments with image input ``index`` set to ``value``; index 1 is the sketch: ``value`` becomes
+    its composite (a file placeholder its ``Sketch``), and the upload is empty."""
+    if index == 1:
+        return (None, Sketch(value.name) if isinstance(value, BadFile) else Composite(value), *VALID[endpoint][2:])
+    return _with(endpoint, index, value)
+
+
+def _boundary(endpoint: str, paths: tuple[str, ...], urls: dict[str, Expect], files: dict[str, Expect],
+              language: str | None = None) -> list[Case]:
+    """Server paths without ``meta``, data URLs and uploaded files at every image input of ``endpoint``."""
+    t = []
+    for index in IMAGE_INPUTS[endpoint]:
+        where = "sketch" if index == 1 else "image"
+        # A sketch's composite without ``meta`` fails the sketchpad's data model and counts as an empty
+        # canvas: the handler shows nothing (an empty answer, the same for every path) -- or refuses.
+        sketch: Expect | None = "either" if index == 1 else None
+        t += [Case(endpoint, f"{where}=server path {k}", _at(endpoint, index, ServerPath(k)), sketch or "error",
+                   raw=True, language=language) for k in paths]
+        t += [Case(endpoint, f"{where}=data URL {f}", _at(endpoint, index, DataUrl(f)), sketch or expect, raw=True,
+                   language=language) for f, expect in urls.items()]
+        t += [Case(endpoint, f"{where}={f}", _at(endpoint, index, BadFile(f)), expect,
+                   raw=language is not None, language=language) for f, expect in files.items()]
+    return t
+
+
+ALL_PATHS = ("screenshot", "checkpoint", "/etc/passwd", "missing", "relative", "../ from uploads",
+             "../ from examples", "folder", "file:// url")
+SOME_PATHS = ("screenshot", "/etc/passwd", "../ from uploads")
+REFUSED_URLS: dict[str, Expect] = {"over 10 MB": "error", "text .png": "error", "1x50000000 png": "error"}
+#: Thin strips and text-chunk bombs: accepted or refused, with a sentence and bounded memory either way.
+ODD_FILES: dict[str, Expect] = {"1x16000 png": "either", "60000x1 png": "either", "1x39000000 png": "either",
+                                "1x50000000 png": "error", "zTXt bomb png": "either", "iTXt bomb png": "either"}
+
+
+def build_boundary_table() -> list[Case]:
+    """Issue 12: what a hand-made request can send that the widgets never would, on every endpoint."""
+    t: list[Case] = []
+    # Images: every image input gets server paths, data URLs and the odd files --------------------------
+    t += _boundary("/predict", ALL_PATHS, {"valid": "ok", "1x39000000 png": "either", **REFUSED_URLS}, ODD_FILES)
+    t += _boundary("/predict", ("screenshot", "missing"), {"over 10 MB": "error"},
+                   {"zTXt bomb png": "either", "iTXt bomb png": "either", "text .png": "error"}, language="zh-CN")
+    t += _boundary("/analyse", ALL_PATHS, {"valid": "ok", **REFUSED_URLS}, {"1x16000 png": "either",
+                                                                             "60000x1 png": "either"})
+    for e in ("/feature_maps", "/attribute", "/branch_figures", "/update_feature_maps", "/run_attributions"):
+        t += _boundary(e, SOME_PATHS, {"valid": "ok", "over 10 MB": "error", "text .png": "error"},
+                       {"zTXt bomb png": "either"})
+    t += _boundary("/run_sanity", SOME_PATHS, {"over 10 MB": "error", "text .png": "error"}, {})
+    # Names: wrong JSON types and a 1 MB string (echoed at most ~40 characters) -------------------------
+    for e, i, control in (("/block_shapes", 0, "block"), ("/block_shapes", 1, "shortcut"),
+                          ("/network_shapes", 0, "preset"), ("/grad_norms", 2, "init"),
+                          ("/feature_maps", 1, "layer"), ("/attribute", 1, "method"), ("/analyse", 2, "model"),
+                          ("/analyse", 3, "invert"), ("/analyse", 4, "layer"), ("/analyse", 6, "scale"),
+                          ("/on_model_change", 0, "model"), ("/run_attributions", 4, "methods"),
+                          ("/run_attributions", 5, "target"), ("/run_attributions", 6, "gradcam_layer"),
+                          ("/run_attributions", 8, "smoothgrad_base"), ("/run_sanity", 4, "methods"),
+                          ("/run_sanity", 5, "target"), ("/preset_defaults", 0, "preset"),
+                          ("/network_shapes_on_preset", 0, "preset")):
+        t += _names(e, i, control)
+    # Booleans: the string "false" (a checkbox takes any truthy value as "on": either is fine) ----------
+    t += [Case(e, "batch_norm='false'", _with(e, i, "false"), "either", raw=True)
+          for e, i in (("/block_shapes", 5), ("/grad_norms", 1))]
+    # Method lists: duplicated, unknown, nested ---------------------------------------------------------
+    e = "/run_attributions"
+    t += [Case(e, "methods=duplicated", _with(e, 4, ["Saliency", "Saliency"]), "either", raw=True),
+          Case(e, "methods=known+unknown", _with(e, 4, ["Saliency", "no-such-method"]), raw=True),
+          Case(e, "methods=[None, 1]", _with(e, 4, [None, 1]), raw=True),
+          Case(e, "methods=[1 MB]", _with(e, 4, ["x" * 2**20]), raw=True, known_gap=GRADIO_ECHOES_CHOICES)]
+    e = "/run_sanity"  # slow when valid: only refusals
+    t += [Case(e, "methods=duplicated+unknown", _with(e, 4, ["Saliency", "Saliency", "no-such-method"]), raw=True),
+          Case(e, "methods=[None, 1]", _with(e, 4, [None, 1]), raw=True),
+          Case(e, "methods=[1 MB]", _with(e, 4, ["x" * 2**20]), raw=True, known_gap=GRADIO_ECHOES_CHOICES)]
+    # Private triggers (called by the page with fn_index) ------------------------------------------------
+    t += _choices("/preset_defaults", 0, "preset")
+    e = "/network_shapes_on_preset"
+    t += _choices(e, 0, "preset")
+    for i, name in ((1, "in_channels"), (2, "height"), (3, "width"), (4, "num_classes")):
+        t += _numbers(e, i, name)
+    for e in ("/grad_norms_section", "/shattered_handler", "/highway_handler"):
+        t += _numbers(e, 0, "depth")
+    t += _choices("/grad_norms_section", 2, "init", ("no-such-name", 7)) + _names("/grad_norms_section", 2, "init")
+    t += [Case("/grad_norms_section", "batch_norm='false'", _with("/grad_norms_section", 1, "false"), "either")]
+    t += _numbers("/live_handler", 0, "depth") + _numbers("/live_handler", 1, "steps")
+    t += [Case("/live_handler", "depth=62 (over the live limit)", (62, 10)),
+          Case("/live_handler", "steps=301 (over the limit)", (8, 301))]
+    t += [Case("/load_example", f"index={v!r}"[:40], (v,), "either" if v in (None, -1) else "error",
+               known_gap=None if v in (None, -1) else GRADIO_DATASET_INDEX)  # -1: Python's last example
+          for v in (-1, 10**6, 10**400, "abc", None, {"path": "/etc/passwd"})]
+    return [c if c.endpoint not in PRIVATE else replace(c, raw=True) for c in t]
 
 
 def _images(endpoint: str, files: tuple[str, ...] = REFUSED + ACCEPTED, index: int = 0) -> list[Case]:
@@ -279,7 +499,7 @@ def build_table() -> list[Case]:
     t += _images(e, ("random bytes .png", "bomb 30000x30000 png")) + _shared_controls(e)
     t += _choices(e, 4, "methods", ([], ["no-such-method"])) + _choices(e, 5, "target", ("no-such-class",))
     t += _choices(e, 6, "gradcam_layer", ("no-such-layer",))
-    return t
+    return t + build_boundary_table()
 
 
 #: The live mini-run is a private generator (not callable over the API): these go to the function.
@@ -295,8 +515,34 @@ LIVE_VALID: tuple[int, int] = (8, 10)
 # --- messages --------------------------------------------------------------------------------------
 
 
-def message_problem(message: str) -> str | None:
-    """Why an error message is not a clear sentence for a user, or None when it is."""
+#: How much of a client's own text an answer may repeat (the app echoes at most 40 characters).
+MAX_ECHO = 60
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+
+
+def echoed(message: str, sent: Any) -> bool:
+    """True when ``message`` repeats more than ``MAX_ECHO`` consecutive characters of a string in ``sent``."""
+    long = [s for s in _strings(sent) if len(s) > MAX_ECHO]
+    n = MAX_ECHO + 1
+    return any(message[i:i + n] in s for s in long for i in range(len(message) - n + 1))
+
+
+def message_problem(message: str, sent: Any = ()) -> str | None:
+    """Why an error message is not a clear sentence for a user, or None when it is.
+
+    ``sent``: the request's arguments; an answer repeating more than ``MAX_ECHO`` characters of them
+    (a megabyte name sent back) is a problem too.
+    """
     text = (message or "").strip()
     if not text:
         return "empty message"
@@ -312,7 +558,14 @@ def message_problem(message: str) -> str | None:
                 "positional argument", "KeyError", "could not convert string", "didn't receive enough"):
         if raw in text:
             return f"raw Python exception text ({raw!r})"
+    if echoed(text, sent):
+        return f"echoes more than {MAX_ECHO} characters of the request"
     return None
+
+
+def in_chinese(message: str) -> bool:
+    """True when ``message`` holds CJK ideographs (the zh_CN catalogue's answers do)."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in message)
 
 
 # --- sending ---------------------------------------------------------------------------------------
@@ -351,15 +604,20 @@ class RawClient:
             return err.code, err.read().decode("utf-8", "replace")
         return 200, {"path": server_path, "orig_name": name, "meta": {"_type": "gradio.FileData"}}
 
-    def call(self, api_name: str, args: tuple[Any, ...], timeout: float = 120.0) -> tuple[bool, Any]:
-        """(success, output data or error message) of one event, state inputs filled with null."""
+    def call(self, api_name: str, args: tuple[Any, ...], timeout: float = 120.0,
+             language: str | None = None) -> tuple[bool, Any]:
+        """(success, output data or error message) of one event, state inputs filled with null.
+
+        ``language``: the ``Accept-Language`` header of the request (as a browser set to it sends)."""
         fn_index, is_state = self.deps[api_name]
         values = iter(args)
         data = [None if state else next(values) for state in is_state]
         body = json.dumps({"data": data, "fn_index": fn_index, "session_hash": self.session,
                            "event_data": None, "trigger_id": None}).encode()  # NaN stays NaN
-        req = urllib.request.Request(self.api + "/queue/join", data=body, method="POST",
-                                     headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json"}
+        if language:
+            headers["Accept-Language"] = language
+        req = urllib.request.Request(self.api + "/queue/join", data=body, method="POST", headers=headers)
         with urllib.request.urlopen(req, timeout=30) as r:
             event_id = json.load(r)["event_id"]
         url = f"{self.api}/queue/data?session_hash={self.session}"
@@ -390,30 +648,48 @@ def _has_nan(args: tuple[Any, ...]) -> bool:
     return any(isinstance(a, float) and a != a for a in args)
 
 
-def run_case(client: Any, raw: RawClient, endpoint: str, args: tuple[Any, ...], files: dict[str, Path]) -> Result:
-    """Send one call: through ``gradio_client`` (``client``), or ``raw`` for NaN and oversized uploads."""
+def _raw_value(a: Any, raw: RawClient, files: dict[str, Path]) -> Any:
+    """A placeholder as the JSON a hand-made request carries (uploads over ``raw``), or ``Result`` if refused."""
+    if isinstance(a, Composite):
+        return {"background": None, "layers": [], "composite": _raw_value(a.inner, raw, files)}
+    if isinstance(a, ServerPath):
+        return file_payload(server_paths()[a.key])
+    if isinstance(a, DataUrl):
+        return {"url": "data:image/png;base64," + base64.b64encode(files[a.name].read_bytes()).decode()}
+    if isinstance(a, (BadFile, Sketch)):
+        status, uploaded = raw.upload(files[a.name])
+        if status != 200:  # refused at the door: the upload never reaches a handler
+            return Result("error", str(uploaded), 0.0)
+        return uploaded if isinstance(a, BadFile) else {"background": None, "layers": [], "composite": uploaded}
+    return a
+
+
+def run_case(client: Any, raw: RawClient, endpoint: str, args: tuple[Any, ...], files: dict[str, Path], *,
+             raw_http: bool = False, language: str | None = None) -> Result:
+    """Send one call: through ``gradio_client`` (``client``), or ``raw`` for NaN, oversized uploads, private
+    endpoints, ``raw_http`` cases (hand-made JSON) and requests in a ``language``."""
     from gradio_client import handle_file
     from gradio_client.exceptions import AppError
 
     t0 = time.perf_counter()
     big = [a for a in args if isinstance(a, (BadFile, Sketch)) and files[a.name].stat().st_size > 10 * 2**20]
     try:
-        if big or _has_nan(args):
-            resolved = []
-            for a in args:
-                if isinstance(a, (BadFile, Sketch)):
-                    status, uploaded = raw.upload(files[a.name])
-                    if status != 200:  # refused at the door: the upload never reaches a handler
-                        return Result("error", str(uploaded), time.perf_counter() - t0)
-                    a = uploaded if isinstance(a, BadFile) else {"background": None, "layers": [],
-                                                                 "composite": uploaded}
-                resolved.append(a)
-            ok, out = raw.call(endpoint, tuple(resolved))
+        if big or _has_nan(args) or raw_http or language or endpoint in PRIVATE:
+            resolved = [_raw_value(a, raw, files) for a in args]
+            refused = next((r for r in resolved if isinstance(r, Result)), None)
+            if refused:
+                return Result("error", refused.message, time.perf_counter() - t0)
+            ok, out = raw.call(endpoint, tuple(resolved), language=language)
             return Result("ok" if ok else "error", "" if ok else out, time.perf_counter() - t0, out if ok else None)
         value = client.predict(*resolve(args, files, handle_file), api_name=endpoint)
         return Result("ok", "", time.perf_counter() - t0, value)
     except AppError as err:
         return Result("error", str(err), time.perf_counter() - t0)
+
+
+def run(client: Any, raw: RawClient, case: Case, files: dict[str, Path]) -> Result:
+    """``run_case`` for one table ``case``."""
+    return run_case(client, raw, case.endpoint, case.args, files, raw_http=case.raw, language=case.language)
 
 
 def resolve(args: tuple[Any, ...], files: dict[str, Path], upload: Callable[[str], Any]) -> tuple[Any, ...]:
