@@ -5,11 +5,13 @@ comes from GRADIO_SERVER_PORT (default 7860). No public share link is created.
 """
 
 from explainer import runtime
+from explainer.ui.gradio_patches import atomic_image_cache_writes
 from explainer.ui.launch import launch_kwargs
 from explainer.ui.page import build_demo, warm_up
 from explainer.ui.queues import DEFAULT_CONCURRENCY, MAX_PENDING_EVENTS
 
-runtime.configure_libraries()  # Pillow limits, CJK plot font, Gradio cache fix: every setting in explainer/runtime.py
+runtime.configure_libraries()  # Pillow limits, CJK plot font: every process-wide setting in explainer/runtime.py
+atomic_image_cache_writes()  # concurrent sessions getting the same image (explainer/ui/gradio_patches.py)
 demo = build_demo()
 
 if __name__ == "__main__":

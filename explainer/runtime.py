@@ -3,8 +3,9 @@
 Importing this module changes nothing. ``app.py`` applies the settings explicitly:
 
 * ``configure_libraries()`` -- what the app's *behaviour* depends on (the tests apply it too):
-  Pillow's pixel limit and truncated-file policy, matplotlib's CJK font fallback, and the fix to
-  Gradio's image-cache writes;
+  Pillow's pixel limit and truncated-file policy, matplotlib's CJK font fallback (the one patch of
+  Gradio's internals, its image-cache writes, is ``explainer.ui.gradio_patches``: only the UI imports
+  gradio; ``app.py`` applies both);
 * ``configure_process()`` -- tuning for *serving* only: torch intra-op threads, glibc malloc arenas and a
   periodic ``malloc_trim``.
 
@@ -13,8 +14,8 @@ from torch's global RNG, ``FX_TRACE_LOCK`` serialises ``torch.fx`` symbolic trac
 ``nn.Module.__call__`` for the whole process while it runs). And ``import_torchvision``, which declares
 two operator schemas in torch's global registry when the installed torchvision wheel needs them.
 
-Each patch of a library's internals checks the library version it was written for and is skipped, with
-a warning, on another one; a test fails on such a version, so an upgrade cannot go unnoticed.
+A patch of a library's internals checks the library version it was written for and is skipped, with a
+warning, on another one; a test fails on such a version, so an upgrade cannot go unnoticed.
 """
 
 from __future__ import annotations
@@ -26,13 +27,10 @@ import logging
 import os
 import re
 import sys
-import tempfile
 import threading
 import time
 import types
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import torch
 
@@ -118,60 +116,6 @@ def use_cjk_font_fallback() -> str | None:
     return found[0]
 
 
-#: The Gradio releases whose ``processing_utils.save_pil_to_cache`` the patch below was written against.
-GRADIO_CACHE_PATCH_VERSIONS = re.compile(r"^6\.31\.")
-
-
-def atomic_image_cache_writes() -> bool:
-    """Make Gradio write output images to its cache atomically (idempotent).
-
-    Gradio 6.31's ``processing_utils.save_pil_to_cache`` writes an output image to
-    ``<cache>/<hash of its bytes>/image.png`` in place. When two sessions get the same image at about
-    the same time (a class clicking the same example), the second write truncates the file while the
-    first client downloads it, and that download fails ("peer closed connection without sending
-    complete message body"; found by tests/test_load.py, ~1 run in 3). We write under a temporary name
-    and rename into place, as Gradio's own ``save_file_to_cache`` already does for files.
-    Upstream: no Gradio issue found for this race (searched 2026-12-01); to be reported.
-
-    On another Gradio release, or if the function's signature changed, the patch is *skipped* with a
-    warning in the log (the race is rare; a crash at start-up would be worse) and ``False`` is returned;
-    tests/test_runtime.py fails on such a release, so an upgrade cannot go unnoticed: re-read
-    ``gradio/processing_utils.py`` and update ``GRADIO_CACHE_PATCH_VERSIONS`` after checking.
-    """
-    import gradio
-    from gradio import processing_utils as pu
-
-    if getattr(pu.save_pil_to_cache, "atomic", False):
-        return True
-    problem = None
-    if not GRADIO_CACHE_PATCH_VERSIONS.match(gradio.__version__):
-        problem = f"written for Gradio 6.31, found {gradio.__version__}"
-    elif pu.save_pil_to_cache.__code__.co_varnames[:4] != ("img", "cache_dir", "name", "format"):
-        problem = "gradio.processing_utils.save_pil_to_cache changed its signature"
-    if problem:
-        log.warning("atomic_image_cache_writes skipped: %s", problem)
-        return False
-
-    def save_pil_to_cache(img: Any, cache_dir: str, name: str = "image", format: str = "webp") -> str:
-        data = pu.encode_pil_to_bytes(img, format)
-        folder = Path(cache_dir) / pu.hash_bytes(data)
-        folder.mkdir(exist_ok=True, parents=True)
-        target = (folder / f"{name}.{format}").resolve()
-        fd, staging = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(staging, target)
-        except BaseException:
-            Path(staging).unlink(missing_ok=True)
-            raise
-        return str(target)
-
-    save_pil_to_cache.atomic = True  # type: ignore[attr-defined]
-    pu.save_pil_to_cache = save_pil_to_cache
-    return True
-
-
 def configure_libraries(max_pixels: int | None = None) -> None:
     """The library settings the app behaves by (``app.py`` and the tests apply them)."""
     if max_pixels is None:
@@ -180,7 +124,6 @@ def configure_libraries(max_pixels: int | None = None) -> None:
         max_pixels = MAX_PIXELS
     limit_pillow(max_pixels)
     use_cjk_font_fallback()
-    atomic_image_cache_writes()
 
 
 # --- Tuning for serving ------------------------------------------------------------------------------

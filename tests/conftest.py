@@ -11,12 +11,14 @@ import torch
 
 from explainer import runtime
 from explainer.training.checkpoint import load_model
+from explainer.ui.gradio_patches import atomic_image_cache_writes
 from tests.support.factories import tiny_image, tiny_model
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 torch.manual_seed(0)
-runtime.configure_libraries()  # the library settings app.py applies (Pillow limits, CJK plot font, Gradio fix)
+runtime.configure_libraries()  # the library settings app.py applies (Pillow limits, CJK plot font)
+atomic_image_cache_writes()  # and its one Gradio patch
 
 
 def free_port() -> int:
@@ -68,3 +70,19 @@ def x() -> torch.Tensor:
 def shipped() -> torch.nn.Module:
     """The shipped ResNet-18 (tests that use it are marked SHIPPED: skipped without the checkpoint)."""
     return load_model()
+
+
+@pytest.fixture
+def served_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Inside tab's served instances: the shipped model, or untrained twins (equal weights) without it."""
+    from explainer.models.resnet import build_resnet, d2l_resnet18_spec
+    from explainer.training.artifacts import DEFAULT_WEIGHTS
+    from explainer.ui import inside_models
+
+    if not DEFAULT_WEIGHTS.is_file():
+        torch.manual_seed(0)
+        twin = build_resnet(d2l_resnet18_spec())
+        for work in inside_models.WORKS:
+            copy = build_resnet(d2l_resnet18_spec())
+            copy.load_state_dict(twin.state_dict())
+            monkeypatch.setitem(inside_models._CACHE, ("fashion", work), inside_models._served(copy))

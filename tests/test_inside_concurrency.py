@@ -9,14 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-import torch
 
 from explainer.inside import features, images
 from explainer.inside.attribution_methods import FASHION_BASELINE, GRADCAM, SALIENCY, attribute
 from explainer.inside.attribution_overlays import overlay
 from explainer.inside.deletion_metric import deletion_curve, random_deletion_curve
 from explainer.models.resnet import build_resnet, d2l_resnet18_spec
-from explainer.training.checkpoint import DEFAULT_WEIGHTS
 from explainer.training.fashion_mnist import CLASS_NAMES
 from explainer.training.samples import example_paths
 from explainer.ui import compute_once, inside_handlers, inside_models, inside_results
@@ -26,15 +24,8 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture
-def cold(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The served models (untrained twins without the checkpoint) and empty result caches."""
-    if not DEFAULT_WEIGHTS.is_file():
-        torch.manual_seed(0)
-        twin = build_resnet(d2l_resnet18_spec())
-        for work in inside_models.WORKS:
-            copy = build_resnet(d2l_resnet18_spec())
-            copy.load_state_dict(twin.state_dict())
-            monkeypatch.setitem(inside_models._CACHE, ("fashion", work), inside_models._served(copy))
+def cold(served_models: None) -> None:
+    """The served models (conftest's ``served_models``) and empty result caches."""
     compute_once.NUMBERS.clear()
     compute_once.VIEWS.clear()
 

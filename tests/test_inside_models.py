@@ -11,7 +11,6 @@ import torch
 from explainer.inside import images
 from explainer.inside.attribution_methods import GRADCAM, IG, AttributionSettings, attribute
 from explainer.models.resnet import build_resnet, d2l_resnet18_spec
-from explainer.training.checkpoint import DEFAULT_WEIGHTS
 from explainer.training.samples import example_paths
 from explainer.ui import inside_handlers, inside_models, inside_results
 from explainer.ui.inside_models import FASHION, HEAVY_WORK, QUICK_WORK, bundle
@@ -20,15 +19,8 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shipped model's instances, or untrained twins (equal weights) until the checkpoint exists."""
-    if not DEFAULT_WEIGHTS.is_file():
-        torch.manual_seed(0)
-        twin = build_resnet(d2l_resnet18_spec())
-        for work in inside_models.WORKS:
-            copy = build_resnet(d2l_resnet18_spec())
-            copy.load_state_dict(twin.state_dict())
-            monkeypatch.setitem(inside_models._CACHE, ("fashion", work), inside_models._served(copy))
+def served(served_models: None) -> None:
+    """The shipped model's instances, or untrained twins (conftest's ``served_models``)."""
 
 
 def _state_hash(model: torch.nn.Module) -> str:

@@ -57,10 +57,8 @@ def test_no_two_modules_share_a_name() -> None:
 
 
 def test_only_the_ui_imports_gradio() -> None:
-    # runtime.py patches one Gradio function (the image-cache race) and imports gradio only inside that
-    # function, which app.py calls; the logic never does.
     offenders = [str(p.relative_to(ROOT)) for p in _modules()
-                 if "gradio" in _imports(p) and PACKAGE / "ui" not in p.parents and p.name != "runtime.py"]
+                 if "gradio" in _imports(p) and PACKAGE / "ui" not in p.parents]
     assert offenders == []
 
 
@@ -122,7 +120,7 @@ print(json.dumps({"before": before, "after": state()}))
 def test_importing_the_logic_changes_no_global_state() -> None:
     logic = [p for p in _modules() if PACKAGE / "ui" not in p.parents]
     libraries = sorted({m for p in logic for m in _imported_modules(p) if not m.startswith(("explainer", "gradio"))})
-    assert "gradio" not in {m.split(".")[0] for p in logic if p.name != "runtime.py" for m in _imported_modules(p)}
+    assert "gradio" not in {m.split(".")[0] for p in logic for m in _imported_modules(p)}
     out = subprocess.run([sys.executable, "-c", _STATE, json.dumps(libraries)], cwd=ROOT, capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"})
     result = json.loads(out.stdout.strip().splitlines()[-1])

@@ -13,6 +13,7 @@ from PIL import Image
 
 from explainer import runtime
 from explainer.inside.images import MAX_PIXELS
+from explainer.ui import gradio_patches
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,14 +28,14 @@ def test_the_gradio_cache_patch_fits_the_installed_gradio() -> None:
     """Fails on a Gradio release the patch was not checked against: re-read processing_utils first."""
     from gradio import processing_utils as pu
 
-    assert runtime.atomic_image_cache_writes() is True
+    assert gradio_patches.atomic_image_cache_writes() is True
     assert getattr(pu.save_pil_to_cache, "atomic", False)
 
 
 def test_patched_cache_write_leaves_no_staging_file(tmp_path: Path) -> None:
     from gradio import processing_utils as pu
 
-    runtime.atomic_image_cache_writes()
+    gradio_patches.atomic_image_cache_writes()
     img = Image.new("L", (8, 8), 200)
     first = pu.save_pil_to_cache(img, str(tmp_path), format="png")
     again = pu.save_pil_to_cache(img, str(tmp_path), format="png")
