@@ -106,3 +106,25 @@ def test_without_batch_norm_convs_get_a_bias_and_no_bn() -> None:
     m = BasicBlock(8, 8, 1, batch_norm=False)
     assert not any(isinstance(x, nn.BatchNorm2d) for x in m.modules())
     assert m.conv1.bias is not None and m.conv2.bias is not None
+
+
+@pytest.mark.parametrize(("inplanes", "planes", "stride", "hw"), [(16, 32, 2, (9, 9)), (32, 64, 2, (8, 8)), (16, 16, 1, (5, 7)),
+                                                                  (8, 24, 1, (4, 4))])
+def test_zero_pad_shortcut_is_option_a(inplanes: int, planes: int, stride: int, hw: tuple[int, int]) -> None:
+    """He et al.'s option A: every stride-th pixel of x, then zero channels; no parameters."""
+    block = BasicBlock(inplanes, planes, stride, shortcut="zero-pad")
+    x = torch.randn(2, inplanes, *hw, generator=torch.Generator().manual_seed(0))
+    identity = x[:, :, ::stride, ::stride]
+    expected = torch.cat([identity, torch.zeros(2, planes - inplanes, *identity.shape[2:])], dim=1)
+    shortcut = block.downsample if block.downsample is not None else torch.nn.Identity()
+    assert torch.equal(shortcut(x), expected)
+    assert block(x).shape == expected.shape
+    projection = BasicBlock(inplanes, planes, stride, shortcut="projection")
+    plain = BasicBlock(inplanes, planes, stride, shortcut="none")
+    assert sum(p.numel() for p in block.parameters()) == sum(p.numel() for p in plain.parameters())
+    assert sum(p.numel() for p in projection.parameters()) > sum(p.numel() for p in block.parameters())
+
+
+def test_zero_pad_shortcut_cannot_remove_channels() -> None:
+    with pytest.raises(ValueError, match="only add channels"):
+        BasicBlock(64, 32, 1, shortcut="zero-pad")

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from explainer.degradation import grad_norms, nets
+from explainer.models.resnet import build_resnet, cifar_spec, count_parameters
 
 
 @pytest.mark.parametrize("depth", [8, 14, 56, 110, 122])
@@ -35,16 +36,27 @@ def test_unknown_init_and_bad_batch() -> None:
 
 
 
-def test_plain_twin_has_same_layers_and_weights_except_projections() -> None:
+def test_plain_twin_has_the_same_parameters_and_weights() -> None:
+    """Option A shortcuts are parameter-free: the twins' state dicts are identical, key for key."""
     plain, residual = nets.build_pair(14, batch_norm=True, init="Xavier", seed=3)
     ps, rs = plain.state_dict(), residual.state_dict()
-    extra = set(rs) - set(ps)
-    assert set(ps) <= set(rs)
-    assert extra and all(".downsample." in k for k in extra)  # only the 1×1 projections differ
+    assert set(ps) == set(rs)
     for k, v in ps.items():
         assert v.shape == rs[k].shape and torch.equal(v, rs[k]), k
     assert [n for n, _ in nets.weighted_layers(plain)] == [n for n, _ in nets.weighted_layers(residual)]
     assert len(nets.weighted_layers(plain)) == 14  # 6n+2 weighted layers, projections not counted
+
+
+@pytest.mark.parametrize(("depth", "params"), [(20, 269_722), (32, 464_154), (44, 658_586), (56, 853_018),
+                                               (110, 1_727_962)])
+def test_cifar_twins_have_he_et_al_parameter_counts(depth: int, params: int) -> None:
+    """He et al. §4.2 (Table 6: 0.27/0.46/0.66/0.85/1.7 M): ResNet-n and Plain-n alike, at 3×32×32, 10 classes."""
+    residual = build_resnet(cifar_spec(depth, residual=True, in_channels=3, num_classes=10))
+    plain = build_resnet(cifar_spec(depth, residual=False, in_channels=3, num_classes=10))
+    assert count_parameters(residual) == count_parameters(plain) == params
+    option_b = build_resnet(cifar_spec(depth, downsample="projection", in_channels=3, num_classes=10))
+    # option B adds two 1×1 conv + BN projections: 16·32 + 2·32 and 32·64 + 2·64
+    assert count_parameters(option_b) - params == 16 * 32 + 2 * 32 + 32 * 64 + 2 * 64
 
 
 @pytest.mark.parametrize("batch_norm", [True, False])

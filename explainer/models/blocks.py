@@ -6,7 +6,9 @@ ResNet-50/101/152) follow ``torchvision/models/resnet.py`` so their state-dict n
 Three departures, all for teaching:
 
 * ``shortcut`` chooses the skip path: ``"identity"`` (x itself), ``"projection"`` (1×1 conv + BN,
-  D2L's ``use_1x1conv=True``) or ``"none"`` -- the *plain twin*: the very same block without the add.
+  D2L's ``use_1x1conv=True``, He et al.'s option B), ``"zero-pad"`` (He et al.'s parameter-free
+  option A: subsample by the stride, append zero channels) or ``"none"`` -- the *plain twin*: the
+  very same block without the add.
 * every ReLU is its own module (``relu1``, ``relu2``, ...) instead of one reused in-place ReLU, because
   a shared module fires its hooks several times per forward and in-place ops break Captum.
 * ``batch_norm=False`` replaces each BN with ``nn.Identity`` and gives the convs a bias, as a net
@@ -17,15 +19,16 @@ from __future__ import annotations
 
 from typing import Literal
 
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from explainer.models.arguments import check_positive_int
 
 BlockType = Literal["basic", "bottleneck"]
-Shortcut = Literal["identity", "projection", "none"]
+Shortcut = Literal["identity", "projection", "zero-pad", "none"]
 
 BLOCK_TYPES: tuple[str, ...] = ("basic", "bottleneck")
-SHORTCUTS: tuple[str, ...] = ("identity", "projection", "none")
+SHORTCUTS: tuple[str, ...] = ("identity", "projection", "zero-pad", "none")
 
 
 def conv3x3(in_planes: int, out_planes: int, stride: int = 1, *, bias: bool = False) -> nn.Conv2d:
@@ -90,7 +93,7 @@ def check_block_args(
     if block not in BLOCK_TYPES:
         raise ValueError(f"Unknown block type {block!r}: choose 'basic' or 'bottleneck'.")
     if shortcut not in SHORTCUTS:
-        raise ValueError(f"Unknown shortcut {shortcut!r}: choose 'identity', 'projection' or 'none'.")
+        raise ValueError(f"Unknown shortcut {shortcut!r}: choose 'identity', 'projection', 'zero-pad' or 'none'.")
     check_positive_int("number of input channels", inplanes)
     check_positive_int("number of channels", planes)
     if isinstance(stride, bool) or stride not in (1, 2):
@@ -99,6 +102,11 @@ def check_block_args(
     out_channels = planes * expansion
     if shortcut == "identity" and (stride != 1 or inplanes != out_channels):
         raise ShortcutMismatchError(inplanes, out_channels, stride)
+    if shortcut == "zero-pad" and out_channels < inplanes:
+        raise ValueError(
+            f"A zero-padding shortcut can only add channels: x has {inplanes} channels but F(x) has "
+            f"{out_channels}. Use a 1×1 projection shortcut to reduce channels."
+        )
 
 
 def _downsample(inplanes: int, out_channels: int, stride: int, batch_norm: bool) -> nn.Sequential:
@@ -108,6 +116,43 @@ def _downsample(inplanes: int, out_channels: int, stride: int, batch_norm: bool)
         conv1x1(inplanes, out_channels, stride, bias=not batch_norm),
         _norm(out_channels, batch_norm),
     )
+
+
+class ZeroPadShortcut(nn.Module):
+    """He et al.'s option A: x subsampled by the stride, with zero channels appended. No parameters.
+
+    (N, C_in, H, W) → (N, C_out, ⌈H/stride⌉, ⌈W/stride⌉). The paper says only "extra zero entries
+    padded for increasing dimensions" and "performed with a stride of 2"; we keep every
+    ``stride``-th pixel (the same grid as the 3×3 stride-2 conv's centres) and append the zeros after
+    x's channels. This keeps ResNet-n's parameter count equal to its plain twin's.
+    """
+
+    def __init__(self, inplanes: int, out_channels: int, stride: int = 1) -> None:
+        super().__init__()
+        if out_channels < inplanes:
+            raise ValueError(f"Zero padding cannot reduce {inplanes} channels to {out_channels}.")
+        self.inplanes = inplanes
+        self.out_channels = out_channels
+        self.stride = stride
+
+    def forward(self, x: Tensor) -> Tensor:
+        """(N, C_in, H, W) → (N, C_out, ⌈H/stride⌉, ⌈W/stride⌉)."""
+        if self.stride != 1:
+            x = x[:, :, :: self.stride, :: self.stride]
+        # F.pad pads the last dims first: (W left, W right, H top, H bottom, C front, C back).
+        return F.pad(x, (0, 0, 0, 0, 0, self.out_channels - self.inplanes))
+
+    def extra_repr(self) -> str:
+        return f"{self.inplanes}, {self.out_channels}, stride={self.stride}"
+
+
+def _shortcut_module(shortcut: str, inplanes: int, out_channels: int, stride: int, batch_norm: bool) -> nn.Module | None:
+    """The module on the skip path: a projection, a zero-padding or ``None`` (x itself, or no add)."""
+    if shortcut == "projection":
+        return _downsample(inplanes, out_channels, stride, batch_norm)
+    if shortcut == "zero-pad" and (stride != 1 or inplanes != out_channels):
+        return ZeroPadShortcut(inplanes, out_channels, stride)
+    return None
 
 
 class BasicBlock(nn.Module):
@@ -135,9 +180,7 @@ class BasicBlock(nn.Module):
         self.relu1 = nn.ReLU()
         self.conv2 = conv3x3(planes, planes, bias=bias)
         self.bn2 = _norm(planes, batch_norm)
-        self.downsample = (
-            _downsample(inplanes, planes, stride, batch_norm) if shortcut == "projection" else None
-        )
+        self.downsample = _shortcut_module(shortcut, inplanes, planes, stride, batch_norm)
         self.relu2 = nn.ReLU()
         self.residual = shortcut != "none"
         self.stride = stride
@@ -181,11 +224,7 @@ class Bottleneck(nn.Module):
         self.relu2 = nn.ReLU()
         self.conv3 = conv1x1(planes, out_channels, bias=bias)
         self.bn3 = _norm(out_channels, batch_norm)
-        self.downsample = (
-            _downsample(inplanes, out_channels, stride, batch_norm)
-            if shortcut == "projection"
-            else None
-        )
+        self.downsample = _shortcut_module(shortcut, inplanes, out_channels, stride, batch_norm)
         self.relu3 = nn.ReLU()
         self.residual = shortcut != "none"
         self.stride = stride

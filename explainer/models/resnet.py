@@ -35,7 +35,8 @@ class ResNetSpec:
     # "imagenet": 7×7/2 conv + 3×3/2 max-pool (÷4 before layer1); "cifar": one 3×3 conv, no pool.
     stem: str = "imagenet"
     stem_width: int = 64
-    # "identity" = residual net (projection only where shapes change); "none" = plain twin.
+    # "identity" = residual net with a 1×1 projection where shapes change (He et al.'s option B);
+    # "zero-pad" = residual net with parameter-free zero-padding there (option A); "none" = plain twin.
     shortcut: str = "identity"
     batch_norm: bool = True
     in_channels: int = 3
@@ -64,6 +65,8 @@ class ResNet(nn.Module):
             )
         else:
             raise ValueError(f"Unknown stem {spec.stem!r}: choose 'imagenet' or 'cifar'.")
+        if spec.shortcut not in ("identity", "zero-pad", "none"):
+            raise ValueError(f"Unknown network shortcut {spec.shortcut!r}: choose 'identity', 'zero-pad' or 'none'.")
         self.bn1 = norm(spec.stem_width)
         self.relu = nn.ReLU()
         self.maxpool = (
@@ -80,7 +83,8 @@ class ResNet(nn.Module):
                 if spec.shortcut == "none":
                     shortcut = "none"
                 elif stride != 1 or inplanes != out_channels:
-                    shortcut = "projection"  # shapes change: x must be projected to be added
+                    # shapes change: x must be projected (option B) or zero-padded (option A) to be added
+                    shortcut = "zero-pad" if spec.shortcut == "zero-pad" else "projection"
                 else:
                     shortcut = "identity"
                 blocks.append(
@@ -181,13 +185,18 @@ def cifar_spec(
     batch_norm: bool = True,
     in_channels: int = 3,
     num_classes: int = 10,
+    downsample: str = "zero-pad",
 ) -> ResNetSpec:
     """He et al. §4.2: 6n+2 weighted layers -- a 3×3 conv, 3 stages of n basic blocks, an fc.
 
-    Widths 16/32/64 on feature maps of size H, H/2, H/4. Where the shape changes we use a 1×1
-    projection (the paper's option B) rather than zero-padding (option A), so every shortcut is a
-    module you can inspect. ``residual=False`` gives the plain twin: the same layers, no adds.
+    Widths 16/32/64 on feature maps of size H, H/2, H/4. Where the shape changes the shortcut is,
+    as in the paper, parameter-free (``downsample="zero-pad"``, option A: subsample, append zero
+    channels), so ResNet-n has exactly the parameters of its plain twin and the two differ only by
+    ``out = out + identity``; ``downsample="projection"`` gives option B (1×1 conv + BN).
+    ``residual=False`` gives the plain twin: the same layers, no adds.
     """
+    if downsample not in ("zero-pad", "projection"):
+        raise ValueError(f"Unknown CIFAR shortcut option {downsample!r}: choose 'zero-pad' (A) or 'projection' (B).")
     if (
         isinstance(depth, bool)
         or not isinstance(depth, int)
@@ -204,7 +213,7 @@ def cifar_spec(
         stages,
         stem="cifar",
         stem_width=16,
-        shortcut="identity" if residual else "none",
+        shortcut=("zero-pad" if downsample == "zero-pad" else "identity") if residual else "none",
         batch_norm=batch_norm,
         in_channels=in_channels,
         num_classes=num_classes,

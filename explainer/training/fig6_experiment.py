@@ -138,6 +138,9 @@ def train_one(depth: int, residual: bool, recipe: Recipe, train: Split, test: Sp
         "depth": depth,
         "residual": residual,
         "batch_norm": True,
+        # He et al.'s option A where shapes change: ResNet-n has exactly Plain-n's parameters
+        "shortcut": "zero-pad (option A)" if residual else "none",
+        "parameters": sum(p.numel() for p in model.parameters()),
         "recipe": recipe.record(),
         "x_axis": "epoch",
         **{k: curves[k] for k in ("x", "train_loss", "train_error", "test_error", "test_loss", "lr")},
