@@ -8,7 +8,7 @@ from explainer import runtime
 from explainer.ui.gradio_patches import atomic_image_cache_writes
 from explainer.ui.launch import launch_kwargs
 from explainer.ui.page import build_demo, warm_up
-from explainer.ui.queues import DEFAULT_CONCURRENCY, MAX_PENDING_EVENTS
+from explainer.ui.queues import configure_queue
 
 runtime.configure_libraries()  # Pillow limits, CJK plot font: every process-wide setting in explainer/runtime.py
 atomic_image_cache_writes()  # concurrent sessions getting the same image (explainer/ui/gradio_patches.py)
@@ -16,7 +16,7 @@ demo = build_demo()
 
 if __name__ == "__main__":
     runtime.configure_process()  # torch threads, malloc arenas (measured: explainer/runtime.py)
-    demo.queue(default_concurrency_limit=DEFAULT_CONCURRENCY, max_size=MAX_PENDING_EVENTS)
+    configure_queue(demo)  # bounded, heavy events limited per session (explainer/ui/queues.py)
     demo.launch(prevent_thread_lock=True, **launch_kwargs())
     warm_up()  # every tab's default results, computed once while the page is already being served
     demo.block_thread()

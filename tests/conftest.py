@@ -45,10 +45,11 @@ def app_client() -> Iterator[object]:
 
     import app
     from explainer.ui.launch import launch_kwargs
+    from explainer.ui.queues import configure_queue
 
     port = free_port()
     kwargs = {**launch_kwargs(), "server_name": "127.0.0.1", "server_port": port}
-    app.demo.queue().launch(prevent_thread_lock=True, quiet=True, **kwargs)
+    configure_queue(app.demo).launch(prevent_thread_lock=True, quiet=True, **kwargs)
     client = Client(f"http://127.0.0.1:{port}/", verbose=False)
     yield client
     client.close()

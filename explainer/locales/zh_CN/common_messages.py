@@ -24,4 +24,6 @@ MESSAGES: dict[str, str] = {
         "再深入我们在 Fashion-MNIST 上训练的 ResNet-18 内部。本应用配合"
         "[《动手学深度学习》](https://zh.d2l.ai/chapter_convolutional-modern/resnet.html)的残差网络（ResNet）一节使用"
         "（[英文版](https://d2l.ai/chapter_convolutional-modern/resnet.html)）。",
+    "You already have {n} computations waiting or running. Please wait for their results, then try again.":
+        "你已有 {n} 个计算在排队或进行中；请等它们的结果出来后再试。",
 }
