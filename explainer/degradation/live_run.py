@@ -92,7 +92,7 @@ def live_run(
     ``images`` uint8 (N, 28, 28), ``labels`` (N,). ``LIVE_RECIPE`` with this ``lr`` and ``seed``:
     SGD momentum 0.9 with a linear warm-up over the first 10 % of steps (deep plain nets diverge at
     once otherwise), batch 64, fp32. Batches are drawn with replacement, the same for both nets.
-    Yields a ``LiveState`` every ``every`` steps and at the end; the caller may stop iterating at any time.
+    Yields a ``LiveState`` after the first step, every ``every`` steps and at the end; the caller may stop iterating at any time.
     """
     depth = check_depth(depth, hi=LIVE_MAX_DEPTH)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= LIVE_MAX_STEPS:
@@ -119,7 +119,8 @@ def live_run(
             errors.append(result.wrong / len(y))
         state.step = step
         state.seconds = time.perf_counter() - t0
-        if step % every == 0 or step == steps:
+        # The first step is drawn at once (a class sees the run start within a second or two), then every ``every``.
+        if step == 1 or step % every == 0 or step == steps:
             # A snapshot: the caller may keep earlier states (e.g. to animate) while we keep training.
             yield LiveState(depth, step, steps, list(state.plain_loss), list(state.plain_error),
                             list(state.residual_loss), list(state.residual_error), state.data_note, state.seconds)

@@ -133,6 +133,7 @@ DEFAULT_GRAD_NORMS = (DEFAULT_DEPTH, False, "PyTorch default", False)
 def warm_up() -> None:
     """Compute every section's default numbers (language-free), heaviest last; requests that arrive
     meanwhile wait for the same computation (compute_once) instead of starting their own."""
+    live_run.live_data()  # reads the training split once (~1 s), so the first live run starts drawing at once
     numbers(_measure_grad_norms, *DEFAULT_GRAD_NORMS)
     numbers(shattered.shattered_gradients, DEFAULT_DEPTH)
     numbers(highway.gradient_highway, DEFAULT_DEPTH)
