@@ -1,9 +1,13 @@
 """A ResNet built from stage specs, and the presets every tab uses.
 
 Layout and state-dict names follow torchvision (``conv1``, ``bn1``, ``maxpool``, ``layer1..layer4``,
-``avgpool``, ``fc``), so ``ResNet-18 … ResNet-152`` load torchvision's weights as they are.
-The same builder makes the D2L ResNet-18 of the chapter (1 input channel, 10 classes) and the
-CIFAR-style nets of He et al. §4.2 (ResNet-n / Plain-n with n = 6k+2, widths 16/32/64).
+``avgpool``, ``fc``), so ``ResNet-18 … ResNet-152``, ResNeXt-50 (32x4d) and Wide ResNet-50-2 load
+torchvision's weights as they are. The same builder makes the D2L ResNet-18 of the chapter (1 input
+channel, 10 classes), the CIFAR-style nets of He et al. §4.2 (ResNet-n / Plain-n with n = 6k+2, widths
+16/32/64) and the pre-activation ResNets of He et al. 2016 ("Identity Mappings"): blocks BN → ReLU → conv,
+a stem that is the conv alone (timm's ``ResNetV2`` with ``preact=True``: the first block's BN-ReLU
+follows it) and a final BN-ReLU (``final_bn``, ``final_relu``) before the pooling, because the last
+block's sum is otherwise never normalized.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor, nn
 
-from explainer.models.blocks import BasicBlock, BlockType, Bottleneck, make_block
+from explainer.models.blocks import EXPANSION, PREACT_TYPES, RESIDUAL_BLOCKS, BlockType, make_block
 from explainer.runtime import drawing
 
 
@@ -42,10 +46,17 @@ class ResNetSpec:
     in_channels: int = 3
     num_classes: int = 1000
     stage_names: tuple[str, ...] = field(default=())  # e.g. D2L's b2..b5, for the tables
+    groups: int = 1  # the ResNeXt cardinality (block "ResNeXt" only)
+    width_per_group: int = 64  # torchvision's: 128 for Wide ResNet-50-2 (bottleneck kinds only)
+
+    @property
+    def preact(self) -> bool:
+        """True for pre-activation nets: a conv-only stem and a final BN-ReLU before pooling."""
+        return self.block in PREACT_TYPES
 
 
 class ResNet(nn.Module):
-    """stem → layer1..layerK → global average pool → flatten → fc.
+    """stem → layer1..layerK (→ final BN-ReLU if pre-activation) → global average pool → flatten → fc.
 
     Input (N, in_channels, H, W); output logits (N, num_classes).
     """
@@ -67,12 +78,13 @@ class ResNet(nn.Module):
             raise ValueError(f"Unknown stem {spec.stem!r}: choose 'imagenet' or 'cifar'.")
         if spec.shortcut not in ("identity", "zero-pad", "none"):
             raise ValueError(f"Unknown network shortcut {spec.shortcut!r}: choose 'identity', 'zero-pad' or 'none'.")
-        self.bn1 = norm(spec.stem_width)
-        self.relu = nn.ReLU()
+        # Pre-activation: the first block's own BN-ReLU follows the stem conv (and max-pool).
+        self.bn1 = None if spec.preact else norm(spec.stem_width)
+        self.relu = None if spec.preact else nn.ReLU()
         self.maxpool = (
             nn.MaxPool2d(kernel_size=3, stride=2, padding=1) if spec.stem == "imagenet" else None
         )
-        expansion = Bottleneck.expansion if spec.block == "bottleneck" else BasicBlock.expansion
+        expansion = EXPANSION[spec.block]
         inplanes = spec.stem_width
         self.stage_names: list[str] = []
         for i, stage in enumerate(spec.stages, start=1):
@@ -95,11 +107,15 @@ class ResNet(nn.Module):
                         stride,
                         shortcut=shortcut,
                         batch_norm=spec.batch_norm,
+                        groups=spec.groups,
+                        base_width=spec.width_per_group,
                     )
                 )
                 inplanes = out_channels
             setattr(self, f"layer{i}", nn.Sequential(*blocks))
             self.stage_names.append(f"layer{i}")
+        self.final_bn = norm(inplanes) if spec.preact else None
+        self.final_relu = nn.ReLU() if spec.preact else None
         self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
         self.flatten = nn.Flatten()
         self.fc = nn.Linear(inplanes, spec.num_classes)
@@ -124,11 +140,15 @@ class ResNet(nn.Module):
 
     def forward_features(self, x: Tensor) -> Tensor:
         """(N, C, H, W) → (N, C_last, H/32, W/32) for the ImageNet stem, (N, 64, H/4, W/4) for CIFAR."""
-        x = self.relu(self.bn1(self.conv1(x)))
+        x = self.conv1(x)
+        if self.bn1 is not None and self.relu is not None:
+            x = self.relu(self.bn1(x))
         if self.maxpool is not None:
             x = self.maxpool(x)
         for stage in self.stages:
             x = stage(x)
+        if self.final_bn is not None and self.final_relu is not None:
+            x = self.final_relu(self.final_bn(x))  # pre-activation: the last sum gets its BN-ReLU here
         return x
 
     def forward_head(self, x: Tensor) -> Tensor:
@@ -140,23 +160,56 @@ class ResNet(nn.Module):
         return self.forward_head(self.forward_features(x))
 
 
+#: torchvision's ImageNet layouts: depth → (block, blocks per stage).
+IMAGENET_LAYOUTS: dict[int, tuple[BlockType, tuple[int, int, int, int]]] = {
+    18: ("basic", (2, 2, 2, 2)),
+    34: ("basic", (3, 4, 6, 3)),
+    50: ("bottleneck", (3, 4, 6, 3)),
+    101: ("bottleneck", (3, 4, 23, 3)),
+    152: ("bottleneck", (3, 8, 36, 3)),
+}
+
+
+def _imagenet_stages(counts: tuple[int, ...]) -> tuple[StageSpec, ...]:
+    return tuple(StageSpec(planes=p, blocks=n, stride=s) for p, n, s in zip((64, 128, 256, 512), counts, (1, 2, 2, 2)))
+
+
 def torchvision_spec(depth: int, *, in_channels: int = 3, num_classes: int = 1000) -> ResNetSpec:
     """ResNet-18/34/50/101/152 exactly as torchvision builds them."""
-    layouts: dict[int, tuple[BlockType, tuple[int, int, int, int]]] = {
-        18: ("basic", (2, 2, 2, 2)),
-        34: ("basic", (3, 4, 6, 3)),
-        50: ("bottleneck", (3, 4, 6, 3)),
-        101: ("bottleneck", (3, 4, 23, 3)),
-        152: ("bottleneck", (3, 8, 36, 3)),
-    }
-    if depth not in layouts:
+    if depth not in IMAGENET_LAYOUTS:
         raise ValueError(f"torchvision has ResNet-18/34/50/101/152, not ResNet-{depth}.")
-    block, counts = layouts[depth]
-    stages = tuple(
-        StageSpec(planes=p, blocks=n, stride=s)
-        for p, n, s in zip((64, 128, 256, 512), counts, (1, 2, 2, 2))
-    )
-    return ResNetSpec(block, stages, in_channels=in_channels, num_classes=num_classes)
+    block, counts = IMAGENET_LAYOUTS[depth]
+    return ResNetSpec(block, _imagenet_stages(counts), in_channels=in_channels, num_classes=num_classes)
+
+
+def resnext50_32x4d_spec(*, in_channels: int = 3, num_classes: int = 1000) -> ResNetSpec:
+    """torchvision's ``resnext50_32x4d``: ResNet-50's layout, each 3×3 conv 2 · planes wide in 32 groups of
+    4 (Xie et al. 2017, Table 1). Our "ResNeXt" block computes that width as 2 · planes directly; torchvision's
+    ``int(planes · 4/64) · 32`` is the same number for planes 64…512."""
+    _, counts = IMAGENET_LAYOUTS[50]
+    return ResNetSpec("ResNeXt", _imagenet_stages(counts), in_channels=in_channels, num_classes=num_classes,
+                      groups=32)
+
+
+def wide_resnet50_2_spec(*, in_channels: int = 3, num_classes: int = 1000) -> ResNetSpec:
+    """torchvision's ``wide_resnet50_2``: ResNet-50 with every bottleneck's inner width doubled
+    (``width_per_group=128``); the outer 256…2048 channels stay (Zagoruyko & Komodakis 2016, as torchvision)."""
+    _, counts = IMAGENET_LAYOUTS[50]
+    return ResNetSpec("bottleneck", _imagenet_stages(counts), in_channels=in_channels, num_classes=num_classes,
+                      width_per_group=128)
+
+
+def preact_resnet_spec(depth: int, *, in_channels: int = 3, num_classes: int = 1000) -> ResNetSpec:
+    """Pre-activation ResNet-18/34/50/101/152 (He et al. 2016) in torchvision's ImageNet layout.
+
+    Same stages and widths as ``torchvision_spec(depth)``; pre-activation blocks with 1×1 conv projections
+    (no BN on the shortcut), a conv + max-pool stem without BN-ReLU, and a final BN-ReLU before pooling.
+    """
+    if depth not in IMAGENET_LAYOUTS:
+        raise ValueError(f"Pre-activation ResNets come in the ImageNet depths 18/34/50/101/152, not {depth}.")
+    block, counts = IMAGENET_LAYOUTS[depth]
+    preact_block: BlockType = "pre-activation basic" if block == "basic" else "pre-activation bottleneck"
+    return ResNetSpec(preact_block, _imagenet_stages(counts), in_channels=in_channels, num_classes=num_classes)
 
 
 def d2l_resnet18_spec(*, in_channels: int = 1, num_classes: int = 10) -> ResNetSpec:
@@ -186,6 +239,7 @@ def cifar_spec(
     in_channels: int = 3,
     num_classes: int = 10,
     downsample: str = "zero-pad",
+    preact: bool = False,
 ) -> ResNetSpec:
     """He et al. §4.2: 6n+2 weighted layers -- a 3×3 conv, 3 stages of n basic blocks, an fc.
 
@@ -193,7 +247,10 @@ def cifar_spec(
     as in the paper, parameter-free (``downsample="zero-pad"``, option A: subsample, append zero
     channels), so ResNet-n has exactly the parameters of its plain twin and the two differ only by
     ``out = out + identity``; ``downsample="projection"`` gives option B (1×1 conv + BN).
-    ``residual=False`` gives the plain twin: the same layers, no adds.
+    ``residual=False`` gives the plain twin: the same layers, no adds. ``preact=True`` gives He et al.
+    2016's pre-activation ResNet-n: the same convs, BN → ReLU before each. Its parameter count equals
+    ResNet-n's: the stem's BN(16) becomes a final BN(64) (+96), and the two blocks that widen normalize
+    their input (16, 32 channels) instead of their output (32, 64): −32 − 64.
     """
     if downsample not in ("zero-pad", "projection"):
         raise ValueError(f"Unknown CIFAR shortcut option {downsample!r}: choose 'zero-pad' (A) or 'projection' (B).")
@@ -209,7 +266,7 @@ def cifar_spec(
         StageSpec(planes=p, blocks=n, stride=s) for p, s in zip((16, 32, 64), (1, 2, 2))
     )
     return ResNetSpec(
-        "basic",
+        "pre-activation basic" if preact else "basic",
         stages,
         stem="cifar",
         stem_width=16,
@@ -226,11 +283,9 @@ def build_resnet(spec: ResNetSpec) -> ResNet:
         return ResNet(spec)
 
 
-def residual_blocks(model: nn.Module) -> list[tuple[str, BasicBlock | Bottleneck]]:
-    """Every residual (or plain-twin) block with its qualified name, in forward order."""
-    return [
-        (name, m) for name, m in model.named_modules() if isinstance(m, (BasicBlock, Bottleneck))
-    ]
+def residual_blocks(model: nn.Module) -> list[tuple[str, nn.Module]]:
+    """Every residual (or plain-twin) block, post- or pre-activation, with its qualified name, in forward order."""
+    return [(name, m) for name, m in model.named_modules() if isinstance(m, RESIDUAL_BLOCKS)]
 
 
 @torch.no_grad()
