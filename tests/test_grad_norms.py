@@ -45,6 +45,8 @@ def test_grad_norms_result_table_and_figure() -> None:
     assert all(isinstance(v, float) for row in rows for v in row[1:])
     fig = grad_norms.plot_grad_norms(res)
     assert isinstance(fig, Figure) and len(fig.axes) == 2
+    labels = [t.get_text() for t in fig.axes[0].texts]  # the stage lines say what they mark
+    assert labels == [" stage 2: 32 channels, stride 2", " stage 3: 64 channels, stride 2"]
     assert "Plain-8" in grad_norms.explain_grad_norms(res)
 
 
@@ -85,3 +87,64 @@ def test_plain56_without_bn_underflows_on_real_images() -> None:
     assert "underflow" in text and "rounds back to exactly W" in text
 
 
+
+
+@pytest.mark.parametrize(
+    ("block_grad", "expected"),
+    [
+        ([6.4e-4, 1e-3, 9.7e-3], ("shrinks", pytest.approx(9.7e-3 / 6.4e-4))),
+        ([4.0e6, 1.0, 1.3e-2], ("grows", pytest.approx(4.0e6 / 1.3e-2))),
+        ([5.0e-3, 9.9e-3], ("flat", pytest.approx(1.98))),  # within FLAT_FACTOR = 2
+        ([1.0, 0.5], ("grows", pytest.approx(2.0))),  # exactly 2× is a change
+        ([0.0, 1.0], None),  # nothing reached the first block: no direction to read
+        ([1.0], None),
+    ],
+)
+def test_activation_flow_reads_first_vs_last_block(block_grad: list[float], expected: object) -> None:
+    assert grad_norms.activation_flow(np.array(block_grad)) == expected
+
+
+def _flow(plain_bg: list[float], residual_bg: list[float], *, bn: bool,
+          plain_first_w: float = 1e-3) -> grad_norms.GradNormResult:
+    """Both nets' ‖∂L/∂h‖ (first block ... last block) given; weight gradients chosen to contradict them."""
+    def net(name: str, bg: list[float], first_w: float) -> grad_norms.NetGradients:
+        # First/last ‖∂L/∂W‖ deliberately point the other way from ‖∂L/∂h‖: the reading must not use them.
+        w = np.array([first_w, 1e-2, 1e-6, 1e-2])
+        blocks = [f"layer{i}" for i in range(len(bg))]
+        return grad_norms.NetGradients(name, 2.3, ["conv1", "a", "b", "fc"], w, blocks, np.array(bg))
+
+    return grad_norms.GradNormResult(110, bn, "Kaiming", False, 64, net("Plain-110", plain_bg, plain_first_w),
+                                     net("ResNet-110", residual_bg, 1e-3), 0.1)
+
+
+@pytest.mark.parametrize(
+    ("plain", "residual", "bn", "says", "never"),
+    [
+        # The issue's example (depth 110, BN off, Kaiming): plain shrinks 15×, residual grows 3e8×.
+        ([6.4e-4, 9.7e-3], [4.0e6, 1.3e-2], False,
+         ["shrinking toward the input by 15.2× in Plain-110", "growing toward the input by 3.1e+08× in ResNet-110",
+          "residual net's ‖∂L/∂h‖ at the first block is"], ["He et al.", "try a deeper"]),
+        # BN on, depth 110 as measured: both grow, plain by 9e6×: He et al.'s words are put in their time.
+        ([8.8e4, 9.8e-3], [5.4e-1, 1.2e-2], True,
+         ["temper the growth", "grows 2.0e+05× more", "He et al. (2015, §4.1)", "Yang et al.", "at initialization"],
+         ["try a deeper"]),
+        # BN off, plain grows: no quote about BN nets.
+        ([1.0, 1e-2], [1e-2, 1e-2], False, ["temper the growth"], ["He et al."]),
+        # Plain shrinks 100×, residual stays flat: the shortcut's effect.
+        ([1e-4, 1e-2], [6e-3, 1e-2], False, ["carry the gradient down", "keeps 60× more"], ["He et al."]),
+        # Plain flat, residual shrinks 100×.
+        ([1e-2, 1.5e-2], [1e-4, 1e-2], True, ["plain net's ‖∂L/∂h‖ is 66.7× larger"], ["carry the gradient down"]),
+        # Both flat: neither vanishes nor explodes; no advice.
+        ([1.0, 1.5], [1.0, 0.8], False, ["stays within 2× of constant in both nets", "1.50× plain, 1.25× residual"],
+         ["try a deeper", "switch BN off", "He et al."]),
+        # Both shrink alike.
+        ([1e-4, 1e-2], [1.5e-4, 1e-2], False, ["within 2× of each other"], ["carry the gradient down"]),
+    ],
+)
+def test_reading_follows_the_activation_gradients(plain: list[float], residual: list[float], bn: bool,
+                                                  says: list[str], never: list[str]) -> None:
+    text = grad_norms.explain_grad_norms(_flow(plain, residual, bn=bn))
+    for phrase in says + ["also carries the activations' scale"]:
+        assert phrase in text, phrase
+    for phrase in never:
+        assert phrase not in text, phrase

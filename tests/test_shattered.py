@@ -39,8 +39,10 @@ def test_residual_gradients_stay_correlated_longer_than_plain() -> None:
     res = shattered.shattered_gradients(32, points=128, max_lag=20, seed=0)
     assert res.residual_acf[1] > res.plain_acf[1] + 0.2
     assert res.residual_corr_length > res.plain_corr_length
-    assert "white noise" in shattered.explain_shattered(res)
-    assert isinstance(shattered.plot_shattered(res), Figure)
+    text = shattered.explain_shattered(res)
+    assert "residual net's gradient is the more correlated one" in text and "scale of the sweep" in text
+    fig = shattered.plot_shattered(res)
+    assert isinstance(fig, Figure) and "white noise" not in fig._suptitle.get_text()
 
 
 def test_shattered_validates_its_arguments() -> None:
@@ -52,3 +54,56 @@ def test_shattered_validates_its_arguments() -> None:
         shattered.shattered_gradients(9)
 
 
+
+
+@pytest.mark.parametrize(
+    ("p1", "r1", "plain_length", "residual_length", "expected"),
+    [
+        (-0.04, 0.96, 1, 15, "residual"),  # depth 56 as measured: plain is white noise, residual smooth
+        (0.86, 0.98, 4, 37, "residual"),  # lag 1 within the band, lengths far apart
+        (0.94, 0.96, 30, 31, "same"),  # the issue's depth 20: 0.94 vs 0.96 is not a contrast
+        (0.99, 0.98, 40, 38, "same"),  # depth 8 as measured: 2 steps of 40 are within 20 %
+        (0.95, 0.60, 12, 2, "plain"),  # the plain trace is the smoother one
+        (0.90, 0.95, 20, 10, "plain"),  # lag 1 within the band (0.05 < 2/√256), so the lengths decide
+        (0.50, 0.90, 20, 10, "mixed"),  # lag 1 says residual, length says plain
+    ],
+)
+def test_compare_traces_reads_the_numbers(p1: float, r1: float, plain_length: int, residual_length: int,
+                                          expected: str) -> None:
+    assert shattered.compare_traces(p1, r1, plain_length, residual_length, 256) == expected
+
+
+def _result(p1: float, r1: float, plain_length: int, residual_length: int) -> shattered.ShatteredResult:
+    """A result whose autocorrelations have the given lag-1 values and correlation lengths (40 lags)."""
+    def acf(lag1: float, length: int) -> np.ndarray:
+        a = np.full(41, 0.9)
+        a[0], a[1] = 1.0, lag1
+        a[max(length, 2):] = 0.1  # below 1/2 from ``length`` on
+        if lag1 < 0.5:
+            a[2:] = 0.1
+        return a
+
+    t = np.linspace(0, 0.1, 256)
+    return shattered.ShatteredResult(20, t, np.zeros(256), np.zeros(256), 40, acf(p1, plain_length),
+                                     acf(r1, residual_length), (0, 1), 0.1)
+
+
+@pytest.mark.parametrize(
+    ("numbers", "says", "never"),
+    [
+        ((-0.04, 0.96, 1, 15), ["residual net's gradient is the more correlated one", "higher by 1.00",
+                                "15 vs 1 steps"], ["opposite"]),
+        ((0.94, 0.96, 30, 31), ["about equally correlated", "within 0.12"], ["gradient is the more correlated one"]),
+        ((0.95, 0.60, 12, 2), ["*plain* net's gradient is the more correlated one", "12 vs 2 steps"],
+         ["nearer to white noise"]),
+        ((0.50, 0.90, 20, 10), ["two measures disagree"], ["gradient is the more correlated one"]),
+    ],
+)
+def test_explanation_says_what_the_numbers_say(numbers: tuple, says: list[str], never: list[str]) -> None:
+    res = _result(*numbers)
+    assert (res.plain_corr_length, res.residual_corr_length) == numbers[2:]
+    text = shattered.explain_shattered(res)
+    for phrase in says + ["scale of the sweep"]:
+        assert phrase in text
+    for phrase in never:
+        assert phrase not in text

@@ -27,7 +27,7 @@ from explainer.degradation.nets import (
     default_batch,
     weighted_layers,
 )
-from explainer.i18n import N_, tr
+from explainer.i18n import tr
 from explainer.models.resnet import residual_blocks
 
 
@@ -47,18 +47,6 @@ class NetGradients:
     weight_grad_fp32: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # (depth,) True where one SGD step W - lr·∂L/∂W (lr = PROBE_LR) leaves W bit-identical in float32.
     update_lost: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-
-    @property
-    def first_last_ratio(self) -> float:
-        """‖∂L/∂W₁‖ / ‖∂L/∂W_{depth-1}‖: first conv over last conv (inf if the last is 0, nan if both are).
-
-        Convs are compared with convs: the fc's gradient scales with the size of the pooled features,
-        which the residual sum inflates, so it says little about how the gradient travels.
-        """
-        first, last = float(self.weight_grad[0]), float(self.weight_grad[-2])
-        if last == 0.0:
-            return math.nan if first == 0.0 else math.inf
-        return first / last
 
 
 @dataclass
@@ -182,16 +170,6 @@ def _fmt(v: float) -> str:
     return f"{v:.1e}"
 
 
-def _ratio_words(ratio: float) -> str:
-    if math.isnan(ratio):
-        return tr("undefined (both are 0)")
-    if math.isinf(ratio):
-        return tr("infinite (the last layer's gradient is 0)")
-    if ratio == 0.0:
-        return tr("0 (the first layer gets nothing)")
-    return f"{ratio:.1e}× ({'≈ 10^' + str(round(math.log10(ratio)))})"
-
-
 def _why_zero(net: NetGradients) -> str:
     """Where the backward signal became exactly 0, and whether dead ReLUs or float32 range did it."""
     bg, zf = net.block_grad, net.block_zero_fraction
@@ -212,6 +190,117 @@ def _why_zero(net: NetGradients) -> str:
     share = float(zf[k + 1]) if k + 1 < len(zf) else math.nan
     return where + tr("; {share:.0%} of its ReLU outputs are 0, and the tiny remainder does not survive the next "
                       "layers in float32.", share=share)
+
+
+#: ‖∂L/∂h‖ that changes by less than this factor from the last block to the first is read as "about
+#: constant": a convention of this app (the per-block norms wobble by tens of percent at init).
+FLAT_FACTOR = 2.0
+
+
+def activation_flow(block_grad: np.ndarray) -> tuple[str, float] | None:
+    """Direction of the backward signal from ‖∂L/∂h‖ at the first and last block outputs, (3n,) → (kind, factor).
+
+    kind is "grows" (larger at the first block: the gradient grows on its way to the input),
+    "shrinks", or "flat" (within ``FLAT_FACTOR`` either way); factor = larger / smaller (≥ 1).
+    None if there are fewer than 2 blocks or either end is 0 or not finite (nothing to compare).
+    """
+    bg = np.asarray(block_grad, dtype=np.float64)
+    if len(bg) < 2 or not (np.isfinite(bg[0]) and np.isfinite(bg[-1])) or bg[0] <= 0 or bg[-1] <= 0:
+        return None
+    first, last = float(bg[0]), float(bg[-1])
+    factor = max(first, last) / min(first, last)
+    if factor < FLAT_FACTOR:
+        return "flat", factor
+    return ("grows" if first > last else "shrinks"), factor
+
+
+def _factor(v: float) -> str:
+    # "15" reads better than "1.5e+01"; powers of ten only where the factor is large.
+    return f"{v:.3g}" if v < 1000 else _fmt(v)
+
+
+def _flow_words(kind: str, factor: float) -> str:
+    if kind == "grows":
+        return tr("growing toward the input by {factor}×", factor=_factor(factor))
+    if kind == "shrinks":
+        return tr("shrinking toward the input by {factor}×", factor=_factor(factor))
+    return tr("within {flat:g}× of constant ({factor:.2f}×)", flat=FLAT_FACTOR, factor=factor)
+
+
+def grad_norm_reading(res: GradNormResult) -> list[str]:
+    """The **Reading** paragraphs: decided by ‖∂L/∂h‖ at the first vs the last block output of each net.
+
+    Not by the first/last ‖∂L/∂W‖: a conv's weight gradient is its input activations times the gradient
+    at its output, so it also carries the activations' scale (which a residual sum grows block by block).
+    """
+    p, r = res.plain, res.residual
+    out: list[str] = []
+    pf, rf = activation_flow(p.block_grad), activation_flow(r.block_grad)
+    if pf is not None and rf is not None:
+        if pf[0] == rf[0] == "flat":
+            out.append(tr(
+                "**Reading:** from the last block to the first, ‖∂L/∂h‖ stays within {flat:g}× of constant in both "
+                "nets ({plain}× plain, {residual}× residual): at this setting the gradient neither vanishes nor "
+                "explodes on its way to the input, with or without shortcuts.",
+                flat=FLAT_FACTOR, plain=f"{pf[1]:.2f}", residual=f"{rf[1]:.2f}",
+            ))
+        else:
+            out.append(tr(
+                "**Reading:** on its way from the last block to the first, ‖∂L/∂h‖ is {plain} in {plain_name} and "
+                "{residual} in {residual_name}.",
+                plain=_flow_words(*pf), plain_name=p.name, residual=_flow_words(*rf), residual_name=r.name,
+            ))
+            # Signed orders of magnitude from the last block to the first (> 0: grows toward the input).
+            lp = math.log10(float(p.block_grad[0]) / float(p.block_grad[-1]))
+            lr = math.log10(float(r.block_grad[0]) / float(r.block_grad[-1]))
+            apart = math.log10(FLAT_FACTOR)  # the two nets differ only if their log-changes do by this much
+            k = _factor(10 ** abs(lr - lp))
+            if abs(lr - lp) < apart:
+                out.append(tr("The two nets' changes are within {flat:g}× of each other.", flat=FLAT_FACTOR))
+            elif lr > lp and rf[0] == "grows":
+                out.append(tr(
+                    "Here the residual net's ‖∂L/∂h‖ at the first block is {k}× larger, relative to the last block, "
+                    "than the plain net's: each block adds its branch's gradient to the one arriving through the "
+                    "shortcut, and nothing on the shortcut rescales the sum.", k=k))
+            elif lr > lp and pf[0] == "shrinks":
+                out.append(tr(
+                    "The shortcuts carry the gradient down: at the first block the residual net keeps {k}× more of "
+                    "it, relative to the last block, than the plain net does.", k=k))
+            elif lr > lp:
+                out.append(tr("At the first block the residual net's ‖∂L/∂h‖ is {k}× larger, relative to the last "
+                              "block, than the plain net's.", k=k))
+            elif pf[0] == "grows":
+                out.append(tr(
+                    "The shortcuts temper the growth: the plain net's gradient grows {k}× more than the residual "
+                    "net's.", k=k))
+            else:
+                out.append(tr("At the first block the plain net's ‖∂L/∂h‖ is {k}× larger, relative to the last "
+                              "block, than the residual net's.", k=k))
+        if res.batch_norm and pf[0] == "grows":
+            out.append(tr(
+                "He et al. (2015, §4.1) write that with BN the backward-propagated gradients of their plain nets "
+                "\"exhibit healthy norms\"; they do not say at which point of training they measured. This plot is "
+                "at initialization, where Plain-{depth}'s ‖∂L/∂h‖ grows {factor}× toward the input: Yang et al. "
+                "(2019) showed that batch norm itself makes gradients explode with depth at initialization. "
+                "Both can hold -- they describe different moments of training.",
+                depth=res.depth, factor=_factor(pf[1]),
+            ))
+    p_vanished = float(p.weight_grad[0]) == 0.0 or (p.update_lost.size > 0 and bool(p.update_lost[0]))
+    r_usable = float(r.weight_grad[0]) > 0.0 and not (r.update_lost.size and bool(r.update_lost[0]))
+    if p_vanished and r_usable:
+        out.append(tr(
+            "The plain net's gradient vanishes on its way down the {depth} layers, while the "
+            "shortcuts give the residual net's first layer a usable gradient ({first}): "
+            "each skip adds an identity term to the backward pass, so the gradient does not have to survive "
+            "every layer's multiplication.",
+            depth=res.depth, first=_fmt(float(r.weight_grad[0])),
+        ))
+    out.append(tr(
+        "‖∂L/∂W‖ of a conv layer is its input activations times the gradient at its output, so it also carries "
+        "the activations' scale; the direction of gradient flow is read from ‖∂L/∂h‖ above, not from the "
+        "first and last ‖∂L/∂W‖."
+    ))
+    return out
 
 
 def explain_grad_norms(res: GradNormResult) -> str:
@@ -239,9 +328,8 @@ def explain_grad_norms(res: GradNormResult) -> str:
         zeros = int((net.weight_grad == 0).sum())
         parts = [tr(
             "- **{name}**: loss at init {loss}; weight-gradient norm of the first conv {first}, "
-            "of the last conv {last} (fc {fc}); first/last conv ratio {ratio}.",
+            "of the last conv {last} (fc {fc}).",
             name=net.name, loss=_fmt(net.loss), first=_fmt(g1), last=_fmt(gl), fc=_fmt(gfc),
-            ratio=_ratio_words(net.first_last_ratio),
         )]
         if not math.isfinite(net.loss):
             parts.append(tr(" The loss is not finite: the forward pass overflowed float32."))
@@ -272,58 +360,14 @@ def explain_grad_norms(res: GradNormResult) -> str:
                 "resolution at the size of their weights: W − lr·∂L/∂W rounds back to exactly W",
                 lost=lost, layers=len(net.weight_grad), lr=PROBE_LR,
             ) + (tr(", the first layer included -- it cannot learn at all.") if bool(net.update_lost[0]) else tr(".")))
-        bg = net.block_grad
-        if len(bg) >= 2 and bg[-1] > 0 and bg[0] > 0:
-            factor = _fmt(max(bg[0], bg[-1]) / min(bg[0], bg[-1]))
-            template = (
-                N_(" ‖∂L/∂h‖ goes from {last} at the last block to {first} at the first "
-                   "(growing toward the input by {factor}×).") if bg[0] > bg[-1] else
-                N_(" ‖∂L/∂h‖ goes from {last} at the last block to {first} at the first "
-                   "(shrinking toward the input by {factor}×).")
-            )
-            parts.append(tr(template, last=_fmt(float(bg[-1])), first=_fmt(float(bg[0])), factor=factor))
+        flow = activation_flow(net.block_grad)
+        if flow is not None:
+            parts.append(tr(" ‖∂L/∂h‖ goes from {last} at the last block to {first} at the first ({how}).",
+                            last=_fmt(float(net.block_grad[-1])), first=_fmt(float(net.block_grad[0])),
+                            how=_flow_words(*flow)))
         lines.append("".join(parts))
-    # What the comparison shows, decided by the numbers.
-    p, r = res.plain, res.residual
-    pr, rr = p.first_last_ratio, r.first_last_ratio
-    vanished = float(p.weight_grad[0]) == 0.0 or (p.update_lost.size > 0 and bool(p.update_lost[0]))
-    if vanished and float(r.weight_grad[0]) > 0.0 and not (r.update_lost.size and bool(r.update_lost[0])):
-        lines.append(tr(
-            "**Reading:** the plain net's gradient vanishes on its way down the {depth} layers, while the "
-            "shortcuts give the residual net's first layer a usable gradient ({first}): "
-            "each skip adds an identity term to the backward pass, so the gradient does not have to survive "
-            "every layer's multiplication.",
-            depth=res.depth, first=_fmt(float(r.weight_grad[0])),
-        ))
-    elif math.isfinite(pr) and math.isfinite(rr) and pr > 0 and rr > 0:
-        lp, lr = math.log10(pr), math.log10(rr)
-        if res.batch_norm and lp > 1 and lp > lr + 1:
-            lines.append(tr(
-                "**Reading:** with batch norm nothing vanishes -- the plain net's gradients *grow* toward the input "
-                "(first/last ≈ 10^{plain}, vs 10^{residual} for the residual net). He et al. §4.1 note these "
-                "norms are \"healthy\": degradation of deep BN plain nets is not simply vanishing gradients but an "
-                "optimization difficulty (Yang et al. 2019: their gradients explode toward the input at init).",
-                plain=round(lp), residual=round(lr),
-            ))
-        elif lp < -1 and lp < lr - 1:
-            lines.append(tr(
-                "**Reading:** the plain net's gradients shrink toward the input (first/last ≈ 10^{plain}), "
-                "the residual net's much less (≈ 10^{residual}): the identity paths carry the gradient down.",
-                plain=round(lp), residual=round(lr),
-            ))
-        elif abs(lp - lr) <= 1:
-            lines.append(tr(
-                "**Reading:** at this setting both nets' gradients stay within a similar range "
-                "(first/last ≈ 10^{plain} plain, 10^{residual} residual); try a deeper net or switch BN off.",
-                plain=round(lp), residual=round(lr),
-            ))
-        else:
-            lines.append(tr(
-                "**Reading:** first/last conv gradient ≈ 10^{plain} for the plain net and 10^{residual} for the "
-                "residual net (above 1: the gradient grows toward the input; below 1: it shrinks).",
-                plain=round(lp), residual=round(lr),
-            ))
-    if r.loss > LOSS_EXPLODED and not res.batch_norm:
+    lines.extend(grad_norm_reading(res))
+    if res.residual.loss > LOSS_EXPLODED and not res.batch_norm:
         lines.append(tr(
             "**Why the residual net blows up here:** without BN each block adds F(x) to x, and with an init that "
             "keeps F(x) as large as x the variance roughly doubles per block -- over many blocks the activations "
@@ -359,8 +403,12 @@ def plot_grad_norms(res: GradNormResult) -> Figure:
         bx = 1 + 2 * np.arange(1, len(net.block_grad) + 1)
         _plot_with_zeros(ax, bx, net.block_grad, floor, color="0.35", marker="s", markersize=3, linestyle="--",
                          label=tr("‖∂L/∂h‖ at block outputs"))
-        for stage in (1, 2):  # stage boundaries (where the width doubles)
-            ax.axvline(1 + 2 * n * stage + 0.5, color="0.8", linewidth=0.8)
+        for stage in (1, 2):  # stage boundaries: the width doubles and the resolution halves there
+            x_line = 1 + 2 * n * stage + 0.5
+            ax.axvline(x_line, color="0.6", linewidth=0.8, linestyle=":")
+            ax.text(x_line, 0.98, tr(" stage {stage}: {width} channels, stride 2", stage=stage + 1,
+                                     width=16 * 2 ** stage),
+                    transform=ax.get_xaxis_transform(), rotation=90, va="top", ha="left", fontsize=7, color="0.4")
         loss = "∞" if not math.isfinite(net.loss) else f"{net.loss:.3g}"
         ax.set_title(tr("{name}: loss at init {loss}", name=net.name, loss=loss))
         ax.set_xlabel(tr("layer index (1 = stem conv, {depth} = fc)", depth=res.depth))

@@ -18,12 +18,6 @@ MESSAGES: dict[str, str] = {
         "一个批量必须包含 1 到 {hi} 张图像，当前为 {n}。",
     "The batch must be x (N, 1, H, W) with N labels, got {x_shape} and {y_shape}.":
         "批量必须是形状为 (N, 1, H, W) 的 x 加上 N 个标签，当前为 {x_shape} 和 {y_shape}。",
-    "undefined (both are 0)":
-        "无定义（两者都为 0）",
-    "infinite (the last layer's gradient is 0)":
-        "无穷大（最后一层的梯度为 0）",
-    "0 (the first layer gets nothing)":
-        "0（第一层什么也得不到）",
     " The gradient is last non-zero at the output of {block} (‖∂L/∂h‖ = {norm})":
         "梯度最后一次非零是在 {block} 的输出处（‖∂L/∂h‖ = {norm}）",
     ": there every ReLU output is 0 for every image (a dead layer), so the backward pass multiplies by 0 and nothing reaches the layers below.":
@@ -44,8 +38,6 @@ MESSAGES: dict[str, str] = {
         "- 这里最后一个 BN 的零初始化不起作用：没有批量规范化，也就没有可以置零的 BN γ。",
     "- Zero-init: every residual branch ends in a BN with γ = 0, so each block starts as the identity and the convs inside the branches get exactly zero gradient at this first step (only γ, not plotted, and the stem and fc do); after one update γ ≠ 0 and they start learning. Applied to the residual net only.":
         "- 零初始化：每个残差分支都以 γ = 0 的 BN 结尾，所以每个块一开始都是恒等映射，分支内的卷积层在第一步得到的梯度恰好为 0（只有 γ（未画出）以及主干和全连接层有梯度）；更新一次后 γ ≠ 0，它们就开始学习。只用于残差网络。",
-    "- **{name}**: loss at init {loss}; weight-gradient norm of the first conv {first}, of the last conv {last} (fc {fc}); first/last conv ratio {ratio}.":
-        "- **{name}**：初始化时的损失 {loss}；第一个卷积层的权重梯度范数 {first}，最后一个卷积层的 {last}（全连接层 {fc}）；第一个与最后一个卷积层之比 {ratio}。",
     " The loss is not finite: the forward pass overflowed float32.":
         "损失不是有限值：前向传播在 float32 中溢出了。",
     " **The loss exploded**: the logits are huge, so the activations grew with depth (each layer multiplied their scale by more than 1).":
@@ -62,20 +54,6 @@ MESSAGES: dict[str, str] = {
         "，其中包括第一层——它根本无法学习。",
     ".":
         "。",
-    " ‖∂L/∂h‖ goes from {last} at the last block to {first} at the first (growing toward the input by {factor}×).":
-        "‖∂L/∂h‖ 从最后一个块的 {last} 变为第一个块的 {first}（朝输入方向增大了 {factor} 倍）。",
-    " ‖∂L/∂h‖ goes from {last} at the last block to {first} at the first (shrinking toward the input by {factor}×).":
-        "‖∂L/∂h‖ 从最后一个块的 {last} 变为第一个块的 {first}（朝输入方向缩小为 1/{factor}）。",
-    "**Reading:** the plain net's gradient vanishes on its way down the {depth} layers, while the shortcuts give the residual net's first layer a usable gradient ({first}): each skip adds an identity term to the backward pass, so the gradient does not have to survive every layer's multiplication.":
-        "**解读**：普通网络的梯度在向下穿过 {depth} 层的途中消失了（梯度消失），而快捷连接让残差网络的第一层得到了可用的梯度（{first}）：每条跳跃连接都在反向传播中加上一个恒等项，梯度不必熬过每一层的乘法。",
-    "**Reading:** with batch norm nothing vanishes -- the plain net's gradients *grow* toward the input (first/last ≈ 10^{plain}, vs 10^{residual} for the residual net). He et al. §4.1 note these norms are \"healthy\": degradation of deep BN plain nets is not simply vanishing gradients but an optimization difficulty (Yang et al. 2019: their gradients explode toward the input at init).":
-        "**解读**：有了批量规范化，梯度并没有消失——普通网络的梯度朝输入方向反而*增大*（第一层/最后一层 ≈ 10^{plain}，残差网络为 10^{residual}）。He 等人在 §4.1 中指出这些范数是“健康的”：带批量规范化的深层普通网络的退化问题并不只是梯度消失，而是一种优化困难（Yang 等人 2019：在初始化时它们的梯度朝输入方向爆炸）。",
-    "**Reading:** the plain net's gradients shrink toward the input (first/last ≈ 10^{plain}), the residual net's much less (≈ 10^{residual}): the identity paths carry the gradient down.":
-        "**解读**：普通网络的梯度朝输入方向缩小（第一层/最后一层 ≈ 10^{plain}），残差网络则小得多（≈ 10^{residual}）：恒等路径把梯度传了下去。",
-    "**Reading:** at this setting both nets' gradients stay within a similar range (first/last ≈ 10^{plain} plain, 10^{residual} residual); try a deeper net or switch BN off.":
-        "**解读**：在这个设置下，两个网络的梯度处于相近的范围（第一层/最后一层：普通网络 ≈ 10^{plain}，残差网络 ≈ 10^{residual}）；试试更深的网络，或者关闭批量规范化。",
-    "**Reading:** first/last conv gradient ≈ 10^{plain} for the plain net and 10^{residual} for the residual net (above 1: the gradient grows toward the input; below 1: it shrinks).":
-        "**解读**：第一个与最后一个卷积层的梯度之比：普通网络 ≈ 10^{plain}，残差网络 ≈ 10^{residual}（大于 1：梯度朝输入方向增大；小于 1：梯度缩小）。",
     "**Why the residual net blows up here:** without BN each block adds F(x) to x, and with an init that keeps F(x) as large as x the variance roughly doubles per block -- over many blocks the activations (and the loss) explode. BN, zero-init of the last layer of each branch, or a smaller init avoid it.":
         "**为什么残差网络在这里会爆炸**：没有批量规范化时，每个块都把 F(x) 加到 x 上，而如果初始化使 F(x) 与 x 一样大，方差每经过一个块大约翻一倍——经过许多块后，激活值（以及损失）就会爆炸。批量规范化、把每个分支最后一层零初始化，或者更小的初始化都能避免这一点。",
     "{label}: exactly 0":
@@ -114,24 +92,12 @@ MESSAGES: dict[str, str] = {
         "滞后（扫描步数）",
     "autocorrelation":
         "自相关",
-    "correlation length {steps} step(s)":
-        "相关长度 {steps} 步",
-    "Shattered gradients at depth {depth} (BN on, init): white noise vs brown noise":
-        "深度 {depth} 的破碎梯度（开启 BN，初始化时）：白噪声与布朗噪声",
-    "The plain net's gradient is closer to **white noise** (neighbouring inputs get unrelated gradients), the residual net's to **brown noise** (a random walk: neighbours agree). Gradients that are noise carry little information about which way to move the weights -- that is Balduzzi et al.'s explanation of why deep plain nets are hard to train.":
-        "普通网络的梯度更接近**白噪声**（相邻的输入得到互不相关的梯度），残差网络的梯度更接近**布朗噪声**（随机游走：相邻的点彼此一致）。像噪声一样的梯度几乎不包含权重该往哪个方向调整的信息——这就是 Balduzzi 等人对深层普通网络难以训练的解释。",
-    "At this depth the two traces are similarly correlated; shattering grows with depth -- try a deeper net.":
-        "在这个深度下，两条曲线的相关程度相近；梯度破碎随深度加剧——试试更深的网络。",
-    "Autocorrelation at lag 1: plain {p1:.2f}, residual {r1:.2f}; the correlation drops below 1/2 after {pl} step(s) for the plain net and {rl} for the residual net ({points} points on the first {span:.0%} of the line from one real image to another).":
-        "滞后 1 的自相关：普通网络 {p1:.2f}，残差网络 {r1:.2f}；普通网络的相关性在 {pl} 步后降到 1/2 以下，残差网络则是 {rl} 步（在从一张真实图像到另一张的直线上，取前 {span:.0%} 段中的 {points} 个点）。",
     "1×1 projection":
         "1×1 投影",
     "identity":
         "恒等",
     "The gradient highway needs a residual net (a plain net has no shortcut term).":
         "梯度高速公路需要残差网络（普通网络没有快捷连接项）。",
-    "shortcut term ∂L/∂z (or through projection)":
-        "快捷连接项 ∂L/∂z（或经过投影）",
     "branch term (∂F/∂x)ᵀ∂L/∂z":
         "分支项 (∂F/∂x)ᵀ∂L/∂z",
     "‖∂L/∂x‖ (sum)":
@@ -142,18 +108,10 @@ MESSAGES: dict[str, str] = {
         "范数",
     "ResNet-{depth}: the two terms of ∂L/∂x":
         "ResNet-{depth}：∂L/∂x 的两项",
-    "block (purple = downsampling block: shortcut is the 1×1 projection)":
-        "块（紫色 = 下采样块：快捷连接是 1×1 投影）",
     "‖shortcut‖ / (‖shortcut‖ + ‖branch‖)":
         "‖快捷连接‖ / (‖快捷连接‖ + ‖分支‖)",
     "shortcut share of the gradient":
         "快捷连接在梯度中所占的份额",
-    "Gradient highway at init, {bn}, {init} init, loss {loss:.3g}":
-        "初始化时的梯度高速公路，{bn}，初始化方法：{init}，损失 {loss:.3g}",
-    "In each block y = relu(z), z = x + F(x), so ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z: the first term skips the branch entirely. Across the {n} identity blocks the shortcut carries {lo:.0%}–{hi:.0%} of the gradient magnitude (median {med:.0%}). The two terms sum exactly to autograd's ∂L/∂x (largest relative error {err:.1e}).":
-        "每个块中 y = relu(z)，z = x + F(x)，所以 ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z：第一项完全绕过了分支。在 {n} 个恒等块中，快捷连接承载了梯度大小的 {lo:.0%}–{hi:.0%}（中位数 {med:.0%}）。两项之和与 autograd 算出的 ∂L/∂x 完全一致（最大相对误差 {err:.1e}）。",
-    " In the {n} downsampling block(s) ({blocks}) the shape changes, so the \"identity\" term is really the path through the 1×1 projection -- it is not a free highway.":
-        "在 {n} 个下采样块（{blocks}）中形状会改变，所以“恒等”项实际上是经过 1×1 投影的路径——它不是免费的高速公路。",
     "epoch":
         "轮次",
     "step":
@@ -248,4 +206,76 @@ MESSAGES: dict[str, str] = {
         "{path} 不是有效的 JSON（{error}）。{regenerate}",
     "_The lesion study is being computed on this server (about half a minute after it starts); press the button to wait for it._":
         "_本服务器正在计算损伤研究（启动后约半分钟）；按下按钮即可等待结果。_",
+    "within {flat:g}× of constant ({factor:.2f}×)":
+        "与常数相差不到 {flat:g} 倍（{factor:.2f} 倍）",
+    "growing toward the input by {factor}×":
+        "朝输入方向增大 {factor} 倍",
+    "shrinking toward the input by {factor}×":
+        "朝输入方向缩小 {factor} 倍",
+    "‖∂L/∂W‖ of a conv layer is its input activations times the gradient at its output, so it also carries the activations' scale; the direction of gradient flow is read from ‖∂L/∂h‖ above, not from the first and last ‖∂L/∂W‖.":
+        "卷积层的 ‖∂L/∂W‖ 是其输入激活值与其输出处梯度的乘积，因此也带有激活值的尺度；梯度流动的方向应从上面的 ‖∂L/∂h‖ 读出，而不是从第一层和最后一层的 ‖∂L/∂W‖ 读出。",
+    "The plain net's gradient vanishes on its way down the {depth} layers, while the shortcuts give the residual net's first layer a usable gradient ({first}): each skip adds an identity term to the backward pass, so the gradient does not have to survive every layer's multiplication.":
+        "普通网络的梯度在向下穿过 {depth} 层的途中消失了，而快捷连接让残差网络的第一层得到可用的梯度（{first}）：每条跳跃连接都在反向传播中加上一个恒等项，所以梯度不必熬过每一层的乘法。",
+    "- **{name}**: loss at init {loss}; weight-gradient norm of the first conv {first}, of the last conv {last} (fc {fc}).":
+        "- **{name}**：初始化时的损失 {loss}；第一个卷积层的权重梯度范数 {first}，最后一个卷积层的 {last}（全连接层 {fc}）。",
+    "**Reading:** from the last block to the first, ‖∂L/∂h‖ stays within {flat:g}× of constant in both nets ({plain}× plain, {residual}× residual): at this setting the gradient neither vanishes nor explodes on its way to the input, with or without shortcuts.":
+        "**解读**：从最后一个块到第一个块，两个网络的 ‖∂L/∂h‖ 都与常数相差不到 {flat:g} 倍（普通网络 {plain} 倍，残差网络 {residual} 倍）：在这个设置下，无论有没有快捷连接，梯度在传向输入的途中既不消失也不爆炸。",
+    "**Reading:** on its way from the last block to the first, ‖∂L/∂h‖ is {plain} in {plain_name} and {residual} in {residual_name}.":
+        "**解读**：从最后一个块到第一个块，{plain_name} 的 ‖∂L/∂h‖ {plain}，{residual_name} 的 {residual}。",
+    "He et al. (2015, §4.1) write that with BN the backward-propagated gradients of their plain nets \"exhibit healthy norms\"; they do not say at which point of training they measured. This plot is at initialization, where Plain-{depth}'s ‖∂L/∂h‖ grows {factor}× toward the input: Yang et al. (2019) showed that batch norm itself makes gradients explode with depth at initialization. Both can hold -- they describe different moments of training.":
+        "He 等人（2015，§4.1）写道，使用批量规范化时，他们的普通网络反向传播的梯度“范数正常”；他们没有说是在训练的哪个时刻测量的。这张图是初始化时的情形，Plain-{depth} 的 ‖∂L/∂h‖ 朝输入方向增大了 {factor} 倍：Yang 等人（2019）证明了批量规范化本身会让梯度在初始化时随深度爆炸。两者可以同时成立——它们描述的是训练的不同时刻。",
+    " ‖∂L/∂h‖ goes from {last} at the last block to {first} at the first ({how}).":
+        "‖∂L/∂h‖ 从最后一个块的 {last} 变为第一个块的 {first}（{how}）。",
+    " stage {stage}: {width} channels, stride 2":
+        " 第 {stage} 阶段：{width} 个通道，步幅 2",
+    "The two nets' changes are within {flat:g}× of each other.":
+        "两个网络的变化相差不到 {flat:g} 倍。",
+    "Here the residual net's ‖∂L/∂h‖ at the first block is {k}× larger, relative to the last block, than the plain net's: each block adds its branch's gradient to the one arriving through the shortcut, and nothing on the shortcut rescales the sum.":
+        "这里，相对于最后一个块，残差网络在第一个块的 ‖∂L/∂h‖ 比普通网络大 {k} 倍：每个块都把其分支的梯度加到经快捷连接传来的梯度上，而快捷连接上没有任何东西对这个和重新缩放。",
+    "The shortcuts carry the gradient down: at the first block the residual net keeps {k}× more of it, relative to the last block, than the plain net does.":
+        "快捷连接把梯度传了下去：相对于最后一个块，残差网络在第一个块保留的梯度是普通网络的 {k} 倍。",
+    "At the first block the residual net's ‖∂L/∂h‖ is {k}× larger, relative to the last block, than the plain net's.":
+        "相对于最后一个块，残差网络在第一个块的 ‖∂L/∂h‖ 比普通网络大 {k} 倍。",
+    "The shortcuts temper the growth: the plain net's gradient grows {k}× more than the residual net's.":
+        "快捷连接抑制了增长：普通网络的梯度比残差网络的多增大 {k} 倍。",
+    "At the first block the plain net's ‖∂L/∂h‖ is {k}× larger, relative to the last block, than the residual net's.":
+        "相对于最后一个块，普通网络在第一个块的 ‖∂L/∂h‖ 比残差网络大 {k} 倍。",
+    "zero-pad (subsample, add zero channels)":
+        "零填充（下采样，补零通道）",
+    "In each block y = relu(z), z = x + F(x), so ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z: the first term skips the branch's convolutions. Across the {n} identity blocks the shortcut carries {lo:.0%}–{hi:.0%} of the gradient magnitude (median {med:.0%}). The two terms sum exactly to autograd's ∂L/∂x (largest relative error {err:.1e}).":
+        "在每个块中 y = relu(z)，z = x + F(x)，所以 ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z：第一项跳过了分支中的卷积层。在 {n} 个恒等块中，快捷连接承载了梯度大小的 {lo:.0%}–{hi:.0%}（中位数 {med:.0%}）。两项之和恰好等于自动微分算出的 ∂L/∂x（最大相对误差 {err:.1e}）。",
+    "**Conclusion:** at initialization the shortcut term is the larger one in {k} of the {n} identity blocks and the branch term in the rest: part of the gradient skips the convolutions in every block, but it is not the main route everywhere.":
+        "**结论**：初始化时，在 {n} 个恒等块中有 {k} 个是快捷连接项更大，其余是分支项更大：每个块中都有一部分梯度跳过了卷积层，但它并非处处都是主要通路。",
+    "Shortcut vs branch at init, {bn}, {init} init, loss {loss:.3g}":
+        "初始化时的快捷连接与分支，{bn}，初始化方法：{init}，损失 {loss:.3g}",
+    " In the {n} downsampling block(s) ({blocks}) the shape changes, so the \"identity\" term goes through the shortcut that changes it ({kinds}): only part of x's gradient takes it.":
+        "在 {n} 个下采样块（{blocks}）中形状发生变化，所以“恒等”项要经过改变形状的快捷连接（{kinds}）：只有 x 的一部分梯度走这条路。",
+    " \"Gradient highway\" is a metaphor: the shortcut's term ∂L/∂z has already passed through the block's final ReLU, which lets it through only where z > 0 -- here at {lo:.0%}–{hi:.0%} of positions.":
+        "“梯度高速公路”只是一个比喻：快捷连接项 ∂L/∂z 已经经过了块末尾的 ReLU，它只在 z > 0 处放行——这里是 {lo:.0%}–{hi:.0%} 的位置。",
+    "**Conclusion:** this net has no identity block to measure.":
+        "**结论**：这个网络没有可测量的恒等块。",
+    "**Conclusion:** at initialization, in every one of the {n} identity blocks more of the gradient reaching the block's input comes through the shortcut than through the block's convolutions: the early layers get a gradient that did not have to pass through every later block's convolutions.":
+        "**结论**：初始化时，在全部 {n} 个恒等块中，到达块输入的梯度经快捷连接而来的都多于经块内卷积层而来的：前面的层得到的梯度不必穿过后面每个块的卷积层。",
+    "**Conclusion:** at initialization, in all {n} identity blocks the branch term is the larger one: at this setting most of the gradient does go through the convolutions.":
+        "**结论**：初始化时，在全部 {n} 个恒等块中都是分支项更大：在这个设置下，大部分梯度确实经过了卷积层。",
+    "shortcut term (∂s/∂x)ᵀ∂L/∂z":
+        "快捷连接项 (∂s/∂x)ᵀ∂L/∂z",
+    "block (purple = downsampling block, shortcut: {kinds})":
+        "块（紫色 = 下采样块，快捷连接：{kinds}）",
+    "Autocorrelation at lag 1: plain {p1:.2f}, residual {r1:.2f}; the correlation drops below 1/2 after {pl} step(s) for the plain net and {rl} for the residual net ({points} points on the first {span:.0%} of the line from one real image to another). Near 0 at lag 1 is white noise (neighbouring inputs get unrelated gradients), near 1 is brown noise (a random walk: neighbours agree).":
+        "滞后 1 的自相关：普通网络 {p1:.2f}，残差网络 {r1:.2f}；普通网络的相关性在 {pl} 步后降到 1/2 以下，残差网络则是 {rl} 步（在从一张真实图像到另一张的直线上，取前 {span:.0%} 段中的 {points} 个点）。滞后 1 接近 0 是白噪声（相邻的输入得到互不相关的梯度），接近 1 是布朗噪声（随机游走：相邻的点彼此一致）。",
+    "The contrast depends on the scale of the sweep: the steps here are {step:.2%} of the way from a to b. With larger steps every trace looks less correlated -- over the whole line from a to b even ResNet-56's gradient decorrelates within a few steps -- and with smaller ones every trace looks smoother.":
+        "这种对比取决于扫描的尺度：这里每一步是从 a 到 b 路程的 {step:.2%}。步子越大，每条曲线看起来越不相关——在从 a 到 b 的整条直线上，连 ResNet-56 的梯度也在几步之内就不再相关——步子越小，每条曲线看起来越平滑。",
+    "Gradient along a sweep of inputs at depth {depth} (BN on, at initialization), first {span:.0%} of the line from image a to image b":
+        "深度 {depth} 时沿输入扫描的梯度（开启 BN，初始化时），从图像 a 到图像 b 直线的前 {span:.0%}",
+    "**Reading:** at depth {depth} the residual net's gradient is the more correlated one (lag 1 higher by {diff:.2f}; correlation length {rl} vs {pl} steps): the plain net's is nearer to white noise. This is the pattern Balduzzi et al. describe -- a gradient that changes erratically from one input to the next carries little information about which way to move the weights.":
+        "**解读**：在深度 {depth}，残差网络的梯度相关性更强（滞后 1 高 {diff:.2f}；相关长度 {rl} 步对 {pl} 步）：普通网络的梯度更接近白噪声。这正是 Balduzzi 等人描述的模式——从一个输入到下一个输入变化无常的梯度，几乎不包含权重该往哪个方向调整的信息。",
+    "lag 1: {lag1:.2f}; correlation length {steps} step(s)":
+        "滞后 1：{lag1:.2f}；相关长度 {steps} 步",
+    "**Reading:** at depth {depth} the *plain* net's gradient is the more correlated one (lag 1 higher by {diff:.2f}; correlation length {pl} vs {rl} steps), the opposite of Balduzzi et al.'s pattern. Their effect grows with depth; at this depth and scale the sweep does not show it.":
+        "**解读**：在深度 {depth}，*普通*网络的梯度相关性更强（滞后 1 高 {diff:.2f}；相关长度 {pl} 步对 {rl} 步），与 Balduzzi 等人描述的模式相反。他们的效应随深度增强；在这个深度和尺度下，这次扫描没有显示出来。",
+    "**Reading:** at depth {depth} the two traces are about equally correlated: lag-1 values within {tol:.2f} of each other (2/√{points}, the resolution of {points} points) and correlation lengths within {length_tol:.0%} ({pl} vs {rl} steps). This sweep shows no difference between the nets.":
+        "**解读**：在深度 {depth}，两条曲线的相关程度大致相同：滞后 1 的值相差不到 {tol:.2f}（2/√{points}，即 {points} 个点的分辨率），相关长度相差不到 {length_tol:.0%}（{pl} 步对 {rl} 步）。这次扫描没有显示出两个网络的差别。",
+    "**Reading:** at depth {depth} the two measures disagree (lag 1 differs by {diff:.2f}, correlation length {pl} steps plain vs {rl} residual): neither trace is clearly the more correlated one.":
+        "**解读**：在深度 {depth}，两个指标结论不一致（滞后 1 相差 {diff:.2f}，相关长度普通网络 {pl} 步、残差网络 {rl} 步）：哪条曲线都不明显地更相关。",
 }
