@@ -12,7 +12,8 @@ from explainer.shapes.block_report import explore_block
 @pytest.mark.parametrize("block, shortcut, cin, cout, stride, bn", [
     ("basic", "identity", 16, 16, 1, True), ("basic", "projection", 16, 32, 2, True),
     ("bottleneck", "projection", 16, 64, 2, True), ("bottleneck", "identity", 64, 64, 1, False),
-    ("basic", "none", 8, 16, 2, False),
+    ("basic", "none", 8, 16, 2, False), ("basic", "zero-pad", 8, 16, 2, True), ("bottleneck", "zero-pad", 16, 64, 1, True),
+    ("basic", "zero-pad", 16, 16, 2, False), ("basic", "zero-pad", 16, 16, 1, True),
 ])
 def test_generated_code_rebuilds_exactly_this_block(block: str, shortcut: str, cin: int, cout: int, stride: int,
                                                     bn: bool, capsys: pytest.CaptureFixture[str]) -> None:
@@ -29,3 +30,7 @@ def test_generated_code_rebuilds_exactly_this_block(block: str, shortcut: str, c
         assert torch.allclose(generated(x), ours(x), atol=1e-6)
     assert report.trace.total_params == sum(p.numel() for p in ours.parameters())
     assert report.output_shape == tuple(ours(x).shape[1:])
+    # Run as a script, it prints the shape its last comment announces: the traced one.
+    printed = capsys.readouterr().out.strip()
+    assert printed == f"torch.Size({[1, *report.output_shape]})"
+    assert report.code.rstrip().endswith(f"# {printed}")

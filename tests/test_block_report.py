@@ -49,3 +49,61 @@ def test_shortcut_mismatch_sentence_in_chinese() -> None:
     assert "same shape" in str(err.value)
     with use_language(CHINESE):
         assert "x 有 64 个通道" in explore_block("basic", "identity", 64, 128, 2, True, 56, 56).explanation
+
+
+@pytest.mark.parametrize("cin, cout, stride, words, absent", [
+    (64, 128, 2, ["keeps every second pixel (56×56 → 28×28)", "gets 64 channels of zeros after its 64",
+                  "Only the first 64 channels of F(x) get a shortcut; the other 64"], ["keeps its"]),
+    (64, 64, 2, ["keeps every second pixel (56×56 → 28×28)", "keeps its 64 channels"], ["Only the first"]),
+    (32, 64, 1, ["keeps its 56×56 size", "gets 32 channels of zeros after its 32"], ["second pixel"]),
+    (64, 64, 1, ["already have the same shape", "here it is the identity shortcut"], ["zeros after"]),
+])
+def test_zero_pad_sentence_follows_the_shapes(cin: int, cout: int, stride: int, words: list[str],
+                                              absent: list[str]) -> None:
+    report = explore_block("basic", "zero-pad", cin, cout, stride, True, 56, 56)
+    assert report.valid
+    for w in words:
+        assert w in report.explanation
+    for w in absent:
+        assert w not in report.explanation
+    shortcut_params = sum(r.params for r in report.trace.rows if r.name.startswith("downsample"))
+    assert shortcut_params == 0  # "no parameters", counted
+    twin = explore_block("basic", "none", cin, cout, stride, True, 56, 56)
+    assert report.trace.total_params == twin.trace.total_params  # option A: as many parameters as the plain twin
+
+
+def test_zero_pad_cannot_reduce_channels_in_either_language() -> None:
+    with pytest.raises(ValueError, match="can only add channels: x has 64 channels but F\\(x\\) has 32"):
+        explore_block("basic", "zero-pad", 64, 32, 1, True, 8, 8)
+    with use_language(CHINESE), pytest.raises(ValueError, match="零填充快捷连接只能增加通道"):
+        explore_block("basic", "zero-pad", 64, 32, 1, True, 8, 8)
+
+
+@pytest.mark.parametrize("bn, words", [(True, "stride) + BN reshapes"), (False, "with a bias (no BN) reshapes")])
+def test_projection_sentence_states_its_cost_and_its_bn(bn: bool, words: str) -> None:
+    report = explore_block("basic", "projection", 64, 128, 2, bn, 56, 56)
+    params = sum(r.params for r in report.trace.rows if r.name.startswith("downsample"))
+    assert params == 64 * 128 + (2 * 128 if bn else 128)  # 1×1 weights + BN's γ, β (or the conv's bias)
+    assert f"it costs {params:,} parameters" in report.explanation and words in report.explanation
+
+
+def test_identity_sentence_names_the_relu_after_the_add() -> None:
+    text = explore_block("basic", "identity", 64, 64, 1, True, 8, 8).explanation
+    assert "relu(x)" in text and "x ≥ 0" in text
+    assert "can be the identity by setting F to 0" not in text  # false while a ReLU follows the add
+
+
+@pytest.mark.parametrize("side, reading", [
+    (56, ""),  # a 5×5 window on 56×56: part of the input, nothing to add
+    (5, "at least as large as the 5×5 input"),  # 5 ≤ rf < 2·5 − 1: the middle outputs see everything
+    (4, "at least as large as the 4×4 input"),
+    (3, "larger than the 3×3 input"),  # rf 5 ≥ 2·3 − 1: every output sees everything
+])
+def test_explanation_says_when_the_receptive_field_covers_the_input(side: int, reading: str) -> None:
+    report = explore_block("basic", "identity", 16, 16, 1, True, side, side)
+    assert report.trace.rows[-1].receptive_field == (5, 5)  # two 3×3 convs at stride 1
+    text = report.explanation
+    if reading:
+        assert reading in text and "(5×5)" in text
+    else:
+        assert "receptive field (" not in text.lower()

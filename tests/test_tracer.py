@@ -59,3 +59,18 @@ def test_a_trace_installs_no_process_wide_module_hooks(monkeypatch) -> None:
         model = build_resnet(cifar_spec(20)).eval()
     trace_model(model, (3, 32, 32))
     assert seen and set(seen) == {0}
+
+
+def test_option_a_shortcut_is_one_row_with_its_stride() -> None:
+    # He et al.'s zero padding is one idea, one row (not fx's getitem + pad); its step between outputs
+    # doubles like the stride-2 conv's, and the CIFAR ResNet-20 (option A) has only the add beyond Plain-20.
+    ordered = trace_model(build_resnet(cifar_spec(20)), (3, 32, 32)).rows
+    rows = {r.name: r for r in ordered}
+    down = rows["layer2.0.downsample"]
+    before = ordered[[r.name for r in ordered].index("layer2.0.downsample") - 1]  # x, the block's input
+    assert down.op == "ZeroPadShortcut, stride 2, 16→32 ch" and down.params == 0 and down.macs == 0
+    assert down.output_shape == rows["layer2.0.conv1"].output_shape == (32, 16, 16)
+    assert down.jump == rows["layer2.0.conv1"].jump == (2, 2)
+    assert down.receptive_field == before.receptive_field  # a 1×1 window adds nothing to x's field
+    assert rows["layer3.0.downsample"].jump == (4, 4)
+    assert not any("getitem" in name or name.endswith(".pad") for name in rows)

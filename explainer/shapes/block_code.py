@@ -4,6 +4,21 @@ from __future__ import annotations
 
 from torch import nn
 
+from explainer.models.blocks import ZeroPadShortcut
+
+# He et al.'s option A as a module of its own, written out when the block uses it (same forward as
+# explainer.models.blocks.ZeroPadShortcut) so the exported code needs nothing but torch.
+ZERO_PAD_SOURCE = (
+    "class ZeroPadShortcut(nn.Module):\n"
+    '    """He et al.\'s option A: keep every stride-th pixel, append zero channels. No parameters."""\n\n'
+    "    def __init__(self, inplanes: int, out_channels: int, stride: int = 1) -> None:\n"
+    "        super().__init__()\n"
+    "        self.inplanes, self.out_channels, self.stride = inplanes, out_channels, stride\n\n"
+    "    def forward(self, x: torch.Tensor) -> torch.Tensor:\n"
+    "        x = x[:, :, :: self.stride, :: self.stride]\n"
+    "        return F.pad(x, (0, 0, 0, 0, 0, self.out_channels - self.inplanes))  # zeros after x's channels\n\n\n"
+)
+
 
 def _ctor(m: nn.Module) -> str:
     if isinstance(m, nn.Sequential):
@@ -15,11 +30,18 @@ def _ctor(m: nn.Module) -> str:
         return f"nn.Conv2d({m.in_channels}, {m.out_channels}, kernel_size={k}{extra}, bias={m.bias is not None})"
     if isinstance(m, nn.BatchNorm2d):
         return f"nn.BatchNorm2d({m.num_features})"
+    if isinstance(m, ZeroPadShortcut):
+        return f"ZeroPadShortcut({m.inplanes}, {m.out_channels}, stride={m.stride})"
     return f"nn.{type(m).__name__}()"
 
 
-def block_code(module: nn.Module, block: str, shortcut: str, x_shape: tuple[int, int, int]) -> str:
-    """Self-contained PyTorch source that rebuilds exactly ``module`` (same layers, same forward)."""
+def block_code(module: nn.Module, block: str, shortcut: str, x_shape: tuple[int, int, int],
+               out_shape: tuple[int, ...]) -> str:
+    """Self-contained PyTorch source that rebuilds exactly ``module`` (same layers, same forward).
+
+    Running it prints the output shape for a (1, *x_shape) input; the comment beside says which
+    (``out_shape``, the traced one) it should be.
+    """
     init = "\n".join(f"        self.{name} = {_ctor(child)}" for name, child in module.named_children())
     if block == "bottleneck":
         body = ("        out = self.relu1(self.bn1(self.conv1(x)))\n"
@@ -33,13 +55,16 @@ def block_code(module: nn.Module, block: str, shortcut: str, x_shape: tuple[int,
     if shortcut == "none":
         skip, add = "", "        # plain twin: no shortcut, nothing is added\n"
     else:
-        src = "self.downsample(x)" if shortcut == "projection" else "x"
+        src = "x" if getattr(module, "downsample", None) is None else "self.downsample(x)"
         skip = f"        identity = {src}\n"
         add = "        out = out + identity  # the residual connection\n"
     c, h, w = x_shape
     name = "Bottleneck" if block == "bottleneck" else "BasicBlock"
-    return (
+    zero_pad = isinstance(getattr(module, "downsample", None), ZeroPadShortcut)
+    imports = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n" if zero_pad else \
         "import torch\nfrom torch import nn\n\n\n"
+    return (
+        imports + (ZERO_PAD_SOURCE if zero_pad else "") +
         f"class {name}(nn.Module):\n"
         f'    """{block} block, shortcut={shortcut!r}: (N, {c}, {h}, {w}) in."""\n\n'
         "    def __init__(self) -> None:\n        super().__init__()\n"
@@ -47,5 +72,5 @@ def block_code(module: nn.Module, block: str, shortcut: str, x_shape: tuple[int,
         "    def forward(self, x: torch.Tensor) -> torch.Tensor:\n"
         f"{skip}{body}{add}        return self.{final}(out)\n\n\n"
         f"block = {name}()\n"
-        f"print(block(torch.randn(1, {c}, {h}, {w})).shape)\n"
+        f"print(block(torch.randn(1, {c}, {h}, {w})).shape)  # torch.Size({[1, *out_shape]})\n"
     )

@@ -7,7 +7,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from explainer.i18n import tr
 from explainer.shapes.layer_labels import BLOCK_NAMES, SHORTCUT_NAMES, format_shape, op_text
-from explainer.shapes.tracer import TraceResult
+from explainer.shapes.tracer import LayerRow, TraceResult
 
 
 def block_diagram(trace: TraceResult, block: str, shortcut: str, x_shape: tuple[int, int, int],
@@ -62,7 +62,7 @@ def block_diagram(trace: TraceResult, block: str, shortcut: str, x_shape: tuple[
         if down:
             ym = y_add / 2
             arrow(mx + 2.2, 0, sx, ym + 0.3, x_text, color=ok_color, rad=-0.2)
-            box(sx, ym, tr("1×1 conv + BN\n(projection)"), "#f4cccc", width=2.8)
+            box(sx, ym, shortcut_box_text(down, x_shape), "#f4cccc", width=3.0)
             arrow(sx, ym - 0.3, mx + 0.35, y_add, down[-1].shape_text, color=ok_color, rad=-0.2)
         else:
             arrow(mx + 2.2, 0, mx + 0.35, y_add, tr("identity x: {shape}", shape=x_text), color=ok_color, rad=-0.55,
@@ -81,6 +81,20 @@ def block_diagram(trace: TraceResult, block: str, shortcut: str, x_shape: tuple[
         title = tr("{title} — invalid", title=title)
     ax.text(0.2, 0.6, title, fontsize=11, fontweight="bold")
     return fig
+
+
+def shortcut_box_text(down: list[LayerRow], x_shape: tuple[int, int, int]) -> str:
+    """What the skip path's box says: a projection (with BN or not) or the parameter-free zero padding."""
+    first = down[0].op
+    if first.startswith("ZeroPadShortcut"):
+        zeros = down[-1].output_shape[0] - x_shape[0]
+        stride = down[-1].jump[0]  # a block traced alone: the step between outputs is the shortcut's stride
+        sub = tr("subsample ::{stride}", stride=stride) if stride != 1 else ""
+        pad = tr("+{zeros} zero ch.", zeros=zeros) if zeros else ""
+        return tr("{how}\n(no parameters)", how=", ".join(p for p in (sub, pad) if p))
+    if any(r.op.startswith("BatchNorm2d") for r in down):
+        return tr("1×1 conv + BN\n(projection)")
+    return tr("1×1 conv, no BN\n(projection)")
 
 
 def plt_circle(x: float, y: float, color: str) -> Circle:

@@ -17,6 +17,7 @@ from explainer.models.blocks import Bottleneck, ShortcutMismatchError, check_blo
 from explainer.shapes.block_code import block_code
 from explainer.shapes.block_diagram import block_diagram
 from explainer.shapes.layer_labels import BLOCK_NAMES, format_shape
+from explainer.shapes.receptive_field import rf_sentence
 from explainer.shapes.tracer import TraceResult, trace_model
 
 
@@ -74,6 +75,12 @@ def explore_block(
     limits are its handlers' business (``explainer.ui.validation``).
     """
     planes = _planes(block, out_channels)
+    if shortcut == "zero-pad" and out_channels < in_channels:
+        # The model refuses this too, in English; here it is said in the request's language.
+        raise ValueError(tr(
+            "A zero-padding shortcut can only add channels: x has {cin} channels but F(x) has {cout}. "
+            "Use a 1×1 projection shortcut to reduce channels.", cin=in_channels, cout=out_channels,
+        ))
     valid = True
     mismatch = ""
     try:
@@ -89,7 +96,7 @@ def explore_block(
     x_shape = (in_channels, height, width)
     text = _explain(block, shortcut, x_shape, out_shape, stride, batch_norm, planes, trace, mismatch)
     return BlockReport(
-        trace=trace, explanation=text, code=block_code(module, block, shortcut if valid else "none", x_shape),
+        trace=trace, explanation=text, code=block_code(module, block, shortcut if valid else "none", x_shape, out_shape),
         diagram=block_diagram(trace, block, shortcut, x_shape, valid), valid=valid,
         input_shape=x_shape, output_shape=out_shape,
     )
@@ -127,17 +134,9 @@ def _explain(block: str, shortcut: str, x_shape: tuple[int, int, int], out_shape
         ))
     else:
         lines.append(tr("**Stride 1** keeps height and width (3×3 convs have padding 1)."))
-    if shortcut == "identity" and not mismatch:
-        lines.append(tr("**Identity shortcut**: x is added unchanged, costing no parameters: the block only has "
-                        "to learn the *residual* F(x) = H(x) − x, and can be the identity by setting F to 0."))
-    elif shortcut == "projection":
-        lines.append(tr(
-            "**Projection shortcut** (D2L's `use_1x1conv=True`): a 1×1 conv (with the block's stride) + BN "
-            "reshapes x to F(x)'s shape so the two can be added. Needed whenever stride or channels change."
-        ))
-    elif shortcut == "none":
-        lines.append(tr("**No shortcut** — the *plain twin*: the same layers without `out + identity`. Stack many "
-                        "of these and training gets harder (the degradation problem, see the Degradation tab)."))
+    skip = _shortcut_sentence(shortcut, mismatch, x_shape, out_shape, stride, batch_norm, trace)
+    if skip:
+        lines.append(skip)
     if not batch_norm:
         lines.append(tr("**Without batch normalization** every BN becomes the identity and the convs get a bias."))
     lines.append(tr(
@@ -145,7 +144,48 @@ def _explain(block: str, shortcut: str, x_shape: tuple[int, int, int], out_shape
         "receptive field of one output: **{rf}** input pixels.",
         params=trace.total_params, macs=trace.total_macs, rf=trace.rows[-1].rf_text,
     ))
+    reading = rf_sentence(trace.rows[-1].receptive_field, (h, w))
+    if reading:
+        lines.append(reading)
     return "\n\n".join(lines)
+
+
+def _shortcut_sentence(shortcut: str, mismatch: str, x_shape: tuple[int, int, int], out_shape: tuple[int, ...],
+                       stride: int, batch_norm: bool, trace: TraceResult) -> str:
+    """What the skip path does here ("" when the identity cannot be added: the mismatch says it all)."""
+    cin, h, w = x_shape
+    if shortcut == "identity":
+        return "" if mismatch else tr(
+            "**Identity shortcut**: x is added unchanged, costing no parameters: the block only has to learn "
+            "the *residual* F(x) = H(x) − x. With F = 0 the block computes relu(x) — the identity only where "
+            "x ≥ 0, which is what a block inside a ResNet receives (the previous block ends in a ReLU)."
+        )
+    if shortcut == "projection":
+        params = sum(r.params for r in trace.rows if r.name.startswith("downsample"))
+        return tr(
+            "**Projection shortcut** (He et al.'s option B, D2L's `use_1x1conv=True`): a 1×1 conv (with the "
+            "block's stride){bn} reshapes x to F(x)'s shape so the two can be added; it costs {params:,} "
+            "parameters. Needed whenever stride or channels change — unless zeros may fill the new channels "
+            "(option A, the zero-padding shortcut).",
+            bn=tr(" + BN") if batch_norm else tr(" with a bias (no BN)"), params=params,
+        )
+    if shortcut == "zero-pad":
+        if stride == 1 and cin == out_shape[0]:
+            return tr("**Zero-padding shortcut** (He et al.'s option A): x and F(x) already have the same shape, "
+                      "so nothing is subsampled or padded: here it is the identity shortcut.")
+        size = (tr("keeps every second pixel ({h}×{w} → {oh}×{ow})", h=h, w=w, oh=out_shape[1], ow=out_shape[2])
+                if stride == 2 else tr("keeps its {h}×{w} size", h=h, w=w))
+        zeros = out_shape[0] - cin
+        channels = (tr("gets {zeros} channels of zeros after its {cin}", zeros=zeros, cin=cin) if zeros
+                    else tr("keeps its {cin} channels", cin=cin))
+        text = tr("**Zero-padding shortcut** (He et al.'s option A, §4.2): x {size} and {channels}, so it matches "
+                  "F(x)'s shape with **no parameters**.", size=size, channels=channels)
+        if zeros:
+            text += " " + tr("Only the first {cin} channels of F(x) get a shortcut; the other {zeros} have nothing "
+                             "added, as in a plain layer.", cin=cin, zeros=zeros)
+        return text
+    return tr("**No shortcut** — the *plain twin*: the same layers without `out + identity`. Stack many "
+              "of these and training gets harder (the degradation problem, see the Degradation tab).")
 
 
 def rows_for_table(report: BlockReport) -> list[list[object]]:

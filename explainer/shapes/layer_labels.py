@@ -12,11 +12,14 @@ from typing import Any
 from torch import nn
 
 from explainer.i18n import ENGLISH, N_, current_language, tr
+from explainer.models.blocks import ZeroPadShortcut
 
 # Names shown to users (diagram title, error sentences), translated where they are used.
+# Also the display labels of the configurator's radios (``(label, value)`` choices: values stay English).
+# No label may equal a value: the browser translates every string equal to a message id.
 BLOCK_NAMES = {"basic": N_("basic block"), "bottleneck": N_("bottleneck block")}
-SHORTCUT_NAMES = {"identity": N_("identity shortcut"), "projection": N_("projection shortcut"),
-                  "none": N_("none shortcut")}
+SHORTCUT_NAMES = {"identity": N_("identity shortcut"), "projection": N_("projection shortcut (1×1 conv)"),
+                  "zero-pad": N_("zero-padding shortcut (option A)"), "none": N_("no shortcut (plain twin)")}
 
 
 def format_shape(shape: tuple[int, ...]) -> str:
@@ -87,4 +90,7 @@ def describe_module(m: nn.Module) -> str:
         return f"{name} → {m.output_size}"
     if isinstance(m, nn.Dropout):
         return f"Dropout p={m.p}"
+    if isinstance(m, ZeroPadShortcut):
+        stride = f", stride {m.stride}" if m.stride != 1 else ""
+        return f"{name}{stride}, {m.inplanes}→{m.out_channels} ch"
     return name

@@ -10,6 +10,7 @@ from torch import fx, nn
 from explainer.i18n import N_, tr
 from explainer.models.presets import PRESETS, build_preset
 from explainer.models.shape_probe import InputTooSmallError
+from explainer.shapes.receptive_field import rf_sentence
 from explainer.shapes.tracer import TraceResult, symbolic_trace, trace_model
 
 
@@ -80,11 +81,16 @@ def network_summary(name: str, trace: TraceResult) -> str:
     first = trace.rows[0]
     lines = [tr("**{name}** ({family}). {summary}", name=name, family=tr(FAMILY_NAMES[preset.family]),
                 summary=trace.summary())]
+    last_conv = next((r for r in reversed(trace.rows) if r.op.startswith("Conv2d")), None)
     lines.append(tr(
         "Spatial size shrinks by ×{factor} overall; the first layer's receptive field is "
         "{first_rf}, the last convolution's is {last_rf} pixels.",
         factor=max(trace.rows[-1].jump), first_rf=first.rf_text,
-        last_rf=next((r.rf_text for r in reversed(trace.rows) if r.op.startswith("Conv2d")), "—"),
+        last_rf=last_conv.rf_text if last_conv else "—",
     ))
+    if last_conv is not None:
+        reading = rf_sentence(last_conv.receptive_field, trace.input_shape[1:])
+        if reading:
+            lines.append(reading)
     lines += [f"⚠️ {w}" for w in trace.warnings]
     return "\n\n".join(lines)

@@ -28,7 +28,7 @@ import torch
 from torch import fx, nn
 
 from explainer.i18n import ENGLISH, tr, use_language
-from explainer.models.blocks import BasicBlock, Bottleneck
+from explainer.models.blocks import BasicBlock, Bottleneck, ZeroPadShortcut
 from explainer.runtime import FX_TRACE_LOCK
 from explainer.shapes.layer_labels import describe_module, format_count, format_shape, op_text, pair
 from explainer.shapes.mac_counter import MacCounter
@@ -46,6 +46,11 @@ class _OneThreadTracer(fx.Tracer):
     def trace(self, root: Any, concrete_args: dict[str, Any] | None = None) -> fx.Graph:
         self._owner = threading.get_ident()
         return super().trace(root, concrete_args)
+
+    def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
+        # He et al.'s option A is one idea (subsample + zero channels), so it is one row of the table,
+        # not fx's "getitem" and "pad" nodes; as a leaf the receptive-field code also sees its stride.
+        return isinstance(m, ZeroPadShortcut) or super().is_leaf_module(m, module_qualified_name)
 
     def call_module(self, m: nn.Module, forward: Any, args: Any, kwargs: Any) -> Any:
         if threading.get_ident() != self._owner:
@@ -269,6 +274,8 @@ class _TraceInterpreter(fx.Interpreter):
                 return rf_in, j_in
             if isinstance(m, nn.Linear):
                 return None, j_in
+            if isinstance(m, ZeroPadShortcut):  # keeps every stride-th pixel: a 1×1 window, a longer step
+                return rf_in, (j_in[0] * m.stride, j_in[1] * m.stride)
         if result.dim() < 4 and n.op != "call_module":
             # flatten & co.: spatial positions are merged; the next Linear sees them all
             return rf_in, j_in

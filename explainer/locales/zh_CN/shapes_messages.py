@@ -64,10 +64,6 @@ MESSAGES: dict[str, str] = {
         "瓶颈块",
     "identity shortcut":
         "恒等快捷连接",
-    "projection shortcut":
-        "投影快捷连接",
-    "none shortcut":
-        "无快捷连接",
     "A bottleneck block outputs 4× its inner width (expansion 4), so its output channels must be a multiple of 4; {channels} is not. Try {suggestion}.":
         "瓶颈块的输出通道数是其内部宽度的 4 倍（扩展系数 4），所以输出通道数必须是 4 的倍数；{channels} 不是。试试 {suggestion}。",
     "this {block}":
@@ -82,10 +78,6 @@ MESSAGES: dict[str, str] = {
         "**步幅 2** 使高和宽减半（{h}×{w} → {oh}×{ow}，即 ⌈H/2⌉），这样更深的层能看到图像中更大的区域；通常同时增加通道数。",
     "**Stride 1** keeps height and width (3×3 convs have padding 1).":
         "**步幅 1** 保持高和宽不变（3×3 卷积层的填充为 1）。",
-    "**Identity shortcut**: x is added unchanged, costing no parameters: the block only has to learn the *residual* F(x) = H(x) − x, and can be the identity by setting F to 0.":
-        "**恒等快捷连接**：x 原样加到输出上，不需要任何参数：这个块只需学习*残差映射* F(x) = H(x) − x，只要让 F 为 0，它就成了恒等映射。",
-    "**Projection shortcut** (D2L's `use_1x1conv=True`): a 1×1 conv (with the block's stride) + BN reshapes x to F(x)'s shape so the two can be added. Needed whenever stride or channels change.":
-        "**投影快捷连接**（即 D2L 中的 `use_1x1conv=True`）：一个 1×1 卷积层（步幅与块相同）加批量规范化，把 x 变换成 F(x) 的形状，二者才能相加。只要步幅或通道数发生变化就需要它。",
     "**No shortcut** — the *plain twin*: the same layers without `out + identity`. Stack many of these and training gets harder (the degradation problem, see the Degradation tab).":
         "**没有快捷连接**——即对应的*普通网络*版本：层完全相同，只是没有 `out + identity`。把很多这样的块堆叠起来，训练就会变难（退化问题，见“退化”选项卡）。",
     "**Without batch normalization** every BN becomes the identity and the convs get a bias.":
@@ -114,4 +106,46 @@ MESSAGES: dict[str, str] = {
         "✗ 恒等快捷连接：形状不同",
     "{x} vs {fx}":
         "{x} 与 {fx}",
+    "projection shortcut (1×1 conv)":
+        "投影快捷连接（1×1 卷积）",
+    "zero-padding shortcut (option A)":
+        "零填充快捷连接（选项 A）",
+    "no shortcut (plain twin)":
+        "无快捷连接（普通网络版本）",
+    "**Identity shortcut**: x is added unchanged, costing no parameters: the block only has to learn the *residual* F(x) = H(x) − x. With F = 0 the block computes relu(x) — the identity only where x ≥ 0, which is what a block inside a ResNet receives (the previous block ends in a ReLU).":
+        "**恒等快捷连接**：x 原样加到输出上，不需要任何参数：这个块只需学习*残差映射* F(x) = H(x) − x。当 F = 0 时，这个块计算的是 relu(x)——只有在 x ≥ 0 处它才是恒等映射；而 ResNet 内部的块收到的正是这样的输入（前一个块以 ReLU 结尾）。",
+    "**Projection shortcut** (He et al.'s option B, D2L's `use_1x1conv=True`): a 1×1 conv (with the block's stride){bn} reshapes x to F(x)'s shape so the two can be added; it costs {params:,} parameters. Needed whenever stride or channels change — unless zeros may fill the new channels (option A, the zero-padding shortcut).":
+        "**投影快捷连接**（He 等人的选项 B，即 D2L 中的 `use_1x1conv=True`）：一个 1×1 卷积层（步幅与块相同）{bn}把 x 变换成 F(x) 的形状，二者才能相加；它需要 {params:,} 个参数。只要步幅或通道数发生变化就需要它——除非允许用零来填充新增的通道（选项 A，即零填充快捷连接）。",
+    " + BN":
+        "加批量规范化",
+    " with a bias (no BN)":
+        "（带偏置，没有批量规范化）",
+    "**Zero-padding shortcut** (He et al.'s option A): x and F(x) already have the same shape, so nothing is subsampled or padded: here it is the identity shortcut.":
+        "**零填充快捷连接**（He 等人的选项 A）：x 与 F(x) 的形状已经相同，所以既不用下采样也不用填充：这里它就是恒等快捷连接。",
+    "keeps every second pixel ({h}×{w} → {oh}×{ow})":
+        "每隔一个像素取一个（{h}×{w} → {oh}×{ow}）",
+    "keeps its {h}×{w} size":
+        "保持 {h}×{w} 的大小",
+    "gets {zeros} channels of zeros after its {cin}":
+        "在它的 {cin} 个通道之后补上 {zeros} 个全零通道",
+    "keeps its {cin} channels":
+        "保持 {cin} 个通道",
+    "**Zero-padding shortcut** (He et al.'s option A, §4.2): x {size} and {channels}, so it matches F(x)'s shape with **no parameters**.":
+        "**零填充快捷连接**（He 等人的选项 A，§4.2）：x {size}，并{channels}，这样它就与 F(x) 形状相同，而且**不需要任何参数**。",
+    "Only the first {cin} channels of F(x) get a shortcut; the other {zeros} have nothing added, as in a plain layer.":
+        "只有 F(x) 的前 {cin} 个通道得到快捷连接；其余 {zeros} 个通道什么也没有加上，和普通网络的层一样。",
+    "A zero-padding shortcut can only add channels: x has {cin} channels but F(x) has {cout}. Use a 1×1 projection shortcut to reduce channels.":
+        "零填充快捷连接只能增加通道：x 有 {cin} 个通道，而 F(x) 只有 {cout} 个。要减少通道数，请使用 1×1 卷积的投影快捷连接。",
+    "subsample ::{stride}":
+        "下采样 ::{stride}",
+    "+{zeros} zero ch.":
+        "+{zeros} 个全零通道",
+    "{how}\n(no parameters)":
+        "{how}\n（没有参数）",
+    "1×1 conv, no BN\n(projection)":
+        "1×1 卷积，无 BN\n（投影）",
+    "The receptive field ({rf}) is at least as large as the {h}×{w} input: an output near the middle sees all of the input, one near the border sees only the part of its window inside the image (the rest is zero padding).":
+        "感受野（{rf}）至少和 {h}×{w} 的输入一样大：靠近中间的输出能看到整个输入，靠近边缘的输出只能看到窗口中落在图像内的那部分（其余部分是零填充）。",
+    "The receptive field ({rf}) is larger than the {h}×{w} input (at least 2×size − 1), so every output's window covers the whole input; the rest of the window is zero padding. That is the theoretical field: in practice the pixels near the window's centre dominate (the effective receptive field, Luo et al. 2016).":
+        "感受野（{rf}）比 {h}×{w} 的输入还大（至少为 2×尺寸 − 1），所以每个输出的窗口都覆盖整个输入；窗口的其余部分是零填充。这是理论感受野：实际上起主导作用的是靠近窗口中心的像素（有效感受野，Luo 等人 2016）。",
 }
