@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from explainer.i18n import CHINESE, use_language
@@ -79,7 +81,7 @@ def test_zero_pad_cannot_reduce_channels_in_either_language() -> None:
         explore_block("basic", "zero-pad", 64, 32, 1, True, 8, 8)
 
 
-@pytest.mark.parametrize("bn, words", [(True, "stride) + BN reshapes"), (False, "with a bias (no BN) reshapes")])
+@pytest.mark.parametrize("bn, words", [(True, "stride) + BN reshapes"), (False, "stride) without BN reshapes")])
 def test_projection_sentence_states_its_cost_and_its_bn(bn: bool, words: str) -> None:
     report = explore_block("basic", "projection", 64, 128, 2, bn, 56, 56)
     params = sum(r.params for r in report.trace.rows if r.name.startswith("downsample"))
@@ -107,3 +109,34 @@ def test_explanation_says_when_the_receptive_field_covers_the_input(side: int, r
         assert reading in text and "(5×5)" in text
     else:
         assert "receptive field (" not in text.lower()
+
+
+@pytest.mark.parametrize("groups, per", [(32, 4), (8, 16), (1, 128)])
+def test_resnext_sentence_counts_the_grouped_weights(groups: int, per: int) -> None:
+    report = explore_block("ResNeXt", "projection", 64, 256, 1, True, 8, 8, groups)
+    conv2 = next(r for r in report.trace.rows if r.name == "conv2")
+    assert conv2.params == 9 * 128 * 128 // groups  # the traced count: the sentence's number
+    assert f"{groups} groups of {per} channels" in report.explanation
+    assert f"has {conv2.params:,} weights where an ungrouped 3×3 conv at this width would have 147,456" in report.explanation
+
+
+@pytest.mark.parametrize("block, groups, words", [
+    ("basic", 2, "Only the ResNeXt block splits its 3×3 conv into groups"),
+    ("ResNeXt", 3, "cannot be split into 3 equal groups: the number of groups must divide 128 (e.g. 2)"),
+    ("pre-activation bottleneck", 1, "multiple of 4"),
+])
+def test_group_and_width_errors_are_sentences(block: str, groups: int, words: str) -> None:
+    out = 130 if words == "multiple of 4" else 256
+    with pytest.raises(ValueError, match=re.escape(words)):
+        explore_block(block, "projection", 64, out, 1, True, 8, 8, groups)
+
+
+@pytest.mark.parametrize("block", ["pre-activation basic", "pre-activation bottleneck"])
+def test_preactivation_blocks_end_with_the_add(block: str) -> None:
+    report = explore_block(block, "identity", 64, 64, 1, True, 8, 8)
+    assert report.trace.rows[-1].name == "add"  # nothing after the add
+    assert "exactly the identity, for every x" in report.explanation
+    projection = explore_block(block, "projection", 64, 128, 2, True, 8, 8)
+    down = [r for r in projection.trace.rows if r.name.startswith("downsample")]
+    assert not any(r.op.startswith("BatchNorm2d") for r in down)
+    assert "after the first BN-ReLU" in projection.explanation and "without BN" in projection.explanation

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from torch import nn
 
-from explainer.models.blocks import ZeroPadShortcut
+from explainer.models.blocks import PREACT_TYPES, ZeroPadShortcut
+
+#: The class name of the exported code, per block kind (torchvision's / He et al.'s / D2L's names).
+CLASS_NAMES = {"basic": "BasicBlock", "bottleneck": "Bottleneck", "pre-activation basic": "PreActBlock",
+               "pre-activation bottleneck": "PreActBottleneck", "ResNeXt": "ResNeXtBlock"}
 
 # He et al.'s option A as a module of its own, written out when the block uses it (same forward as
 # explainer.models.blocks.ZeroPadShortcut) so the exported code needs nothing but torch.
@@ -27,6 +31,7 @@ def _ctor(m: nn.Module) -> str:
         k, s, p = m.kernel_size[0], m.stride[0], m.padding[0]
         extra = f", stride={s}" if s != 1 else ""
         extra += f", padding={p}" if p else ""
+        extra += f", groups={m.groups}" if m.groups != 1 else ""
         return f"nn.Conv2d({m.in_channels}, {m.out_channels}, kernel_size={k}{extra}, bias={m.bias is not None})"
     if isinstance(m, nn.BatchNorm2d):
         return f"nn.BatchNorm2d({m.num_features})"
@@ -43,23 +48,37 @@ def block_code(module: nn.Module, block: str, shortcut: str, x_shape: tuple[int,
     (``out_shape``, the traced one) it should be.
     """
     init = "\n".join(f"        self.{name} = {_ctor(child)}" for name, child in module.named_children())
-    if block == "bottleneck":
-        body = ("        out = self.relu1(self.bn1(self.conv1(x)))\n"
-                "        out = self.relu2(self.bn2(self.conv2(out)))\n"
-                "        out = self.bn3(self.conv3(out))  # F(x), the residual branch\n")
-        final = "relu3"
+    down = getattr(module, "downsample", None)
+    if block in PREACT_TYPES:
+        # BN → ReLU → conv inside the branch, nothing after the add; a projection sees the pre-activated x.
+        convs = ["conv1", "conv2", "conv3"] if block == "pre-activation bottleneck" else ["conv1", "conv2"]
+        body = "        out = self.conv1(preact)\n"
+        for i, conv in enumerate(convs[1:], start=2):
+            body += f"        out = self.{conv}(self.relu{i}(self.bn{i}(out)))\n"
+        body = body.rstrip("\n") + "  # F(x), the residual branch\n"
+        src = "x" if down is None else ("self.downsample(x)" if isinstance(down, ZeroPadShortcut)
+                                        else "self.downsample(preact)")
+        skip = "        preact = self.relu1(self.bn1(x))\n" + (f"        identity = {src}\n" if shortcut != "none" else "")
+        final = ""
     else:
-        body = ("        out = self.relu1(self.bn1(self.conv1(x)))\n"
-                "        out = self.bn2(self.conv2(out))  # F(x), the residual branch\n")
-        final = "relu2"
+        if block in ("bottleneck", "ResNeXt"):
+            body = ("        out = self.relu1(self.bn1(self.conv1(x)))\n"
+                    "        out = self.relu2(self.bn2(self.conv2(out)))\n"
+                    "        out = self.bn3(self.conv3(out))  # F(x), the residual branch\n")
+            final = "relu3"
+        else:
+            body = ("        out = self.relu1(self.bn1(self.conv1(x)))\n"
+                    "        out = self.bn2(self.conv2(out))  # F(x), the residual branch\n")
+            final = "relu2"
+        src = "x" if down is None else "self.downsample(x)"
+        skip = f"        identity = {src}\n" if shortcut != "none" else ""
     if shortcut == "none":
-        skip, add = "", "        # plain twin: no shortcut, nothing is added\n"
+        add = "        # plain twin: no shortcut, nothing is added\n"
     else:
-        src = "x" if getattr(module, "downsample", None) is None else "self.downsample(x)"
-        skip = f"        identity = {src}\n"
         add = "        out = out + identity  # the residual connection\n"
+    ret = f"        return self.{final}(out)\n" if final else "        return out  # nothing after the add\n"
     c, h, w = x_shape
-    name = "Bottleneck" if block == "bottleneck" else "BasicBlock"
+    name = CLASS_NAMES[block]
     zero_pad = isinstance(getattr(module, "downsample", None), ZeroPadShortcut)
     imports = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n" if zero_pad else \
         "import torch\nfrom torch import nn\n\n\n"
@@ -70,7 +89,7 @@ def block_code(module: nn.Module, block: str, shortcut: str, x_shape: tuple[int,
         "    def __init__(self) -> None:\n        super().__init__()\n"
         f"{init}\n\n"
         "    def forward(self, x: torch.Tensor) -> torch.Tensor:\n"
-        f"{skip}{body}{add}        return self.{final}(out)\n\n\n"
+        f"{skip}{body}{add}{ret}\n\n"
         f"block = {name}()\n"
         f"print(block(torch.randn(1, {c}, {h}, {w})).shape)  # torch.Size({[1, *out_shape]})\n"
     )

@@ -6,6 +6,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from explainer.i18n import tr
+from explainer.models.blocks import PREACT_TYPES
 from explainer.shapes.layer_labels import BLOCK_NAMES, SHORTCUT_NAMES, format_shape, op_text
 from explainer.shapes.tracer import LayerRow, TraceResult
 
@@ -15,8 +16,8 @@ def block_diagram(trace: TraceResult, block: str, shortcut: str, x_shape: tuple[
     """Main path top to bottom, skip path on the right, the ⊕ where they meet; edges carry shapes."""
     main = [r for r in trace.rows if ".downsample" not in r.name and not r.name.startswith("downsample")
             and not r.name.endswith(".add") and r.name != "add"]
-    final_relu = main[-1]
-    main = main[:-1]
+    # A post-activation block ends in a ReLU after the add; a pre-activation block ends with the add.
+    final_relu = main.pop() if block not in PREACT_TYPES else None
     down = [r for r in trace.rows if r.name.startswith("downsample")]
     n = len(main) + 3  # input, layers…, add, final relu
     fig = Figure(figsize=(7.5, 0.62 * n + 1.2), dpi=110)
@@ -46,7 +47,9 @@ def block_diagram(trace: TraceResult, block: str, shortcut: str, x_shape: tuple[
     for row in main:
         y -= 1
         arrow(mx, y + 0.73, mx, y + 0.27, prev_shape, label_x=mx + 0.1)
-        box(mx, y, f"{row.name.split('.')[-1]}: {op_text(row.op)}", colors.get(row.op.split()[0], "#f3f3f3"))
+        # A grouped conv (ResNeXt) gets its own colour: its groups never mix channels.
+        color = "#d9d2e9" if ", groups " in row.op else colors.get(row.op.split()[0], "#f3f3f3")
+        box(mx, y, f"{row.name.split('.')[-1]}: {op_text(row.op)}", color, width=5.0)
         prev_shape = row.shape_text
     y_add = y - 1
     arrow(mx, y - 0.27, mx, y_add + 0.3, f"F(x): {prev_shape}", label_x=mx + 0.1)
@@ -62,7 +65,7 @@ def block_diagram(trace: TraceResult, block: str, shortcut: str, x_shape: tuple[
         if down:
             ym = y_add / 2
             arrow(mx + 2.2, 0, sx, ym + 0.3, x_text, color=ok_color, rad=-0.2)
-            box(sx, ym, shortcut_box_text(down, x_shape), "#f4cccc", width=3.0)
+            box(sx, ym, shortcut_box_text(down, x_shape, preact=block in PREACT_TYPES), "#f4cccc", width=3.0)
             arrow(sx, ym - 0.3, mx + 0.35, y_add, down[-1].shape_text, color=ok_color, rad=-0.2)
         else:
             arrow(mx + 2.2, 0, mx + 0.35, y_add, tr("identity x: {shape}", shape=x_text), color=ok_color, rad=-0.55,
@@ -72,10 +75,14 @@ def block_diagram(trace: TraceResult, block: str, shortcut: str, x_shape: tuple[
         if not valid:
             ax.text(mx + 0.6, y_add - 0.02, tr("✗ cannot add {x} to {fx}", x=x_text, fx=prev_shape), fontsize=9.5,
                     color="#c62828", va="center", fontweight="bold")
-    y_final = y_add - 1
-    arrow(mx, y_add - 0.3, mx, y_final + 0.27, prev_shape, label_x=mx + 0.1)
-    box(mx, y_final, f"{final_relu.name.split('.')[-1]}: ReLU", colors["ReLU"])
-    ax.text(mx, y_final - 0.75, tr("output {shape}", shape=final_relu.shape_text), ha="center", fontsize=9.5)
+    if final_relu is not None:
+        y_final = y_add - 1
+        arrow(mx, y_add - 0.3, mx, y_final + 0.27, prev_shape, label_x=mx + 0.1)
+        box(mx, y_final, f"{final_relu.name.split('.')[-1]}: ReLU", colors["ReLU"])
+        ax.text(mx, y_final - 0.75, tr("output {shape}", shape=final_relu.shape_text), ha="center", fontsize=9.5)
+    else:
+        ax.text(mx, y_add - 0.75, tr("output {shape} (nothing after the add)", shape=trace.rows[-1].shape_text),
+                ha="center", fontsize=9.5)
     title = tr("{block}, {shortcut}", block=tr(BLOCK_NAMES[block]), shortcut=tr(SHORTCUT_NAMES[shortcut]))
     if not valid:
         title = tr("{title} — invalid", title=title)
@@ -83,7 +90,7 @@ def block_diagram(trace: TraceResult, block: str, shortcut: str, x_shape: tuple[
     return fig
 
 
-def shortcut_box_text(down: list[LayerRow], x_shape: tuple[int, int, int]) -> str:
+def shortcut_box_text(down: list[LayerRow], x_shape: tuple[int, int, int], *, preact: bool = False) -> str:
     """What the skip path's box says: a projection (with BN or not) or the parameter-free zero padding."""
     first = down[0].op
     if first.startswith("ZeroPadShortcut"):
@@ -92,6 +99,8 @@ def shortcut_box_text(down: list[LayerRow], x_shape: tuple[int, int, int]) -> st
         sub = tr("subsample ::{stride}", stride=stride) if stride != 1 else ""
         pad = tr("+{zeros} zero ch.", zeros=zeros) if zeros else ""
         return tr("{how}\n(no parameters)", how=", ".join(p for p in (sub, pad) if p))
+    if preact:  # He et al. 2016: the projection sees x after the first BN-ReLU
+        return tr("1×1 conv of relu1(bn1(x))\n(projection, no BN)")
     if any(r.op.startswith("BatchNorm2d") for r in down):
         return tr("1×1 conv + BN\n(projection)")
     return tr("1×1 conv, no BN\n(projection)")

@@ -17,7 +17,9 @@ from explainer.models.blocks import ZeroPadShortcut
 # Names shown to users (diagram title, error sentences), translated where they are used.
 # Also the display labels of the configurator's radios (``(label, value)`` choices: values stay English).
 # No label may equal a value: the browser translates every string equal to a message id.
-BLOCK_NAMES = {"basic": N_("basic block"), "bottleneck": N_("bottleneck block")}
+BLOCK_NAMES = {"basic": N_("basic block"), "bottleneck": N_("bottleneck block"),
+               "pre-activation basic": N_("pre-activation basic block"),
+               "pre-activation bottleneck": N_("pre-activation bottleneck block"), "ResNeXt": N_("ResNeXt block")}
 SHORTCUT_NAMES = {"identity": N_("identity shortcut"), "projection": N_("projection shortcut (1×1 conv)"),
                   "zero-pad": N_("zero-padding shortcut (option A)"), "none": N_("no shortcut (plain twin)")}
 

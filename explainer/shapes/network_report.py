@@ -66,7 +66,9 @@ def trace_preset(name: str, in_channels: int, height: int, width: int, num_class
 FAMILY_NAMES: dict[str, str] = {
     "torchvision": N_("torchvision ResNet"),
     "d2l_resnet": N_("D2L"),
+    "preact_resnet": N_("pre-activation ResNet (He et al. 2016)"),
     "cifar_resnet": N_("CIFAR ResNet (He et al. §4.2)"),
+    "cifar_preact": N_("CIFAR pre-activation ResNet (He et al. 2016)"),
     "cifar_plain": N_("plain twin (no shortcuts)"),
     "d2l_modern_cnns": N_("D2L modern CNNs"),
 }

@@ -28,7 +28,7 @@ import torch
 from torch import fx, nn
 
 from explainer.i18n import ENGLISH, tr, use_language
-from explainer.models.blocks import BasicBlock, Bottleneck, ZeroPadShortcut
+from explainer.models.blocks import RESIDUAL_BLOCKS, ZeroPadShortcut
 from explainer.runtime import FX_TRACE_LOCK
 from explainer.shapes.layer_labels import describe_module, format_count, format_shape, op_text, pair
 from explainer.shapes.mac_counter import MacCounter
@@ -235,9 +235,9 @@ class _TraceInterpreter(fx.Interpreter):
         stack = n.meta.get("nn_module_stack") or {}
         owner_name, owner_type = (list(stack.values())[-1] if stack else ("", None))
         fn = getattr(n.target, "__name__", str(n.target))
-        if fn in ("add", "iadd", "add_") and owner_type is None and self.root_type in (BasicBlock, Bottleneck):
+        if fn in ("add", "iadd", "add_") and owner_type is None and self.root_type in RESIDUAL_BLOCKS:
             owner_type = self.root_type  # a block traced on its own: the add is in the root module
-        if fn in ("add", "iadd", "add_") and owner_type in (BasicBlock, Bottleneck):
+        if fn in ("add", "iadd", "add_") and owner_type in RESIDUAL_BLOCKS:
             return (f"{owner_name}.add" if owner_name else "add"), "add: F(x) + shortcut", 0
         prefix = f"{owner_name}." if owner_name else ""
         return f"{prefix}{n.name}", fn, 0

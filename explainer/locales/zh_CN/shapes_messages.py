@@ -64,8 +64,6 @@ MESSAGES: dict[str, str] = {
         "瓶颈块",
     "identity shortcut":
         "恒等快捷连接",
-    "A bottleneck block outputs 4× its inner width (expansion 4), so its output channels must be a multiple of 4; {channels} is not. Try {suggestion}.":
-        "瓶颈块的输出通道数是其内部宽度的 4 倍（扩展系数 4），所以输出通道数必须是 4 的倍数；{channels} 不是。试试 {suggestion}。",
     "this {block}":
         "这个{block}",
     "### ✗ This block cannot add its shortcut\nThe identity shortcut carries **x = {x}**, but the main path outputs **F(x) = {fx}**. Element-wise addition needs identical shapes, so `out + identity` would fail.\n\n{mismatch}\n\nThe table and the diagram below show the main path alone (the plain twin).":
@@ -118,8 +116,6 @@ MESSAGES: dict[str, str] = {
         "**投影快捷连接**（He 等人的选项 B，即 D2L 中的 `use_1x1conv=True`）：一个 1×1 卷积层（步幅与块相同）{bn}把 x 变换成 F(x) 的形状，二者才能相加；它需要 {params:,} 个参数。只要步幅或通道数发生变化就需要它——除非允许用零来填充新增的通道（选项 A，即零填充快捷连接）。",
     " + BN":
         "加批量规范化",
-    " with a bias (no BN)":
-        "（带偏置，没有批量规范化）",
     "**Zero-padding shortcut** (He et al.'s option A): x and F(x) already have the same shape, so nothing is subsampled or padded: here it is the identity shortcut.":
         "**零填充快捷连接**（He 等人的选项 A）：x 与 F(x) 的形状已经相同，所以既不用下采样也不用填充：这里它就是恒等快捷连接。",
     "keeps every second pixel ({h}×{w} → {oh}×{ow})":
@@ -148,4 +144,96 @@ MESSAGES: dict[str, str] = {
         "感受野（{rf}）至少和 {h}×{w} 的输入一样大：靠近中间的输出能看到整个输入，靠近边缘的输出只能看到窗口中落在图像内的那部分（其余部分是零填充）。",
     "The receptive field ({rf}) is larger than the {h}×{w} input (at least 2×size − 1), so every output's window covers the whole input; the rest of the window is zero padding. That is the theoretical field: in practice the pixels near the window's centre dominate (the effective receptive field, Luo et al. 2016).":
         "感受野（{rf}）比 {h}×{w} 的输入还大（至少为 2×尺寸 − 1），所以每个输出的窗口都覆盖整个输入；窗口的其余部分是零填充。这是理论感受野：实际上起主导作用的是靠近窗口中心的像素（有效感受野，Luo 等人 2016）。",
+    "pre-activation basic block":
+        "预激活基本残差块",
+    "pre-activation bottleneck block":
+        "预激活瓶颈块",
+    "ResNeXt block":
+        "ResNeXt 块",
+    "pre-activation ResNet (He et al. 2016)":
+        "预激活 ResNet（He 等人 2016）",
+    "CIFAR pre-activation ResNet (He et al. 2016)":
+        "CIFAR 版预激活 ResNet（He 等人 2016）",
+    "A {block} outputs 4 × planes channels (expansion 4), so its output channels must be a multiple of 4; {channels} is not. Try {suggestion}.":
+        "{block}输出 4 × planes 个通道（扩展系数 4），所以输出通道数必须是 4 的倍数；{channels} 不是。试试 {suggestion}。",
+    "Only the ResNeXt block splits its 3×3 conv into groups; a {block} has groups = 1, got {groups}.":
+        "只有 ResNeXt 块才把 3×3 卷积分组；{block}的分组数为 1，收到的是 {groups}。",
+    "The ResNeXt block's grouped 3×3 conv has {width} channels (2 × {planes}), which cannot be split into {groups} equal groups: the number of groups must divide {width} (e.g. {nearest}).":
+        "ResNeXt 块的分组 3×3 卷积有 {width} 个通道（2 × {planes}），无法平均分成 {groups} 组：组数必须整除 {width}（例如 {nearest}）。",
+    "**Pre-activation basic block** (He et al. 2016, Fig. 1(b)): BN → ReLU → 3×3 conv, twice, at {planes} channels, and nothing after the add: the block outputs x + F(x) itself, so the sum passes to the next block untouched (a network of these ends with one BN-ReLU before pooling).":
+        "**预激活基本残差块**（He 等人 2016，图 1(b)）：BN → ReLU → 3×3 卷积，重复两次，通道数为 {planes}，相加之后什么也没有：块直接输出 x + F(x)，所以这个和原封不动地传给下一个块（由这种块组成的网络在汇聚之前以一个 BN-ReLU 结尾）。",
+    "**Pre-activation bottleneck** (He et al. 2016): BN → ReLU → conv for each of 1×1 ({c}→{planes}), 3×3 ({planes}→{planes}) and 1×1 ({planes}→{out}, **expansion 4**); nothing after the add.":
+        "**预激活瓶颈块**（He 等人 2016）：1×1（{c}→{planes}）、3×3（{planes}→{planes}）和 1×1（{planes}→{out}，**扩展系数 4**）三个卷积层之前各有 BN → ReLU；相加之后什么也没有。",
+    "**ResNeXt block** (Xie et al. 2017, D2L's `ResNeXtBlock`): a 1×1 conv takes {c} channels to {width}, a **grouped** 3×3 conv splits them into {groups} groups of {per} channels (the cardinality) that never mix, and a 1×1 conv expands to {out}. The grouped conv has {grouped:,} weights where an ungrouped 3×3 conv at this width would have {full:,} (1/{groups}).":
+        "**ResNeXt 块**（Xie 等人 2017，即 D2L 中的 `ResNeXtBlock`）：1×1 卷积层把 {c} 个通道变为 {width} 个，**分组** 3×3 卷积把它们分成 {groups} 组、每组 {per} 个通道（组数即基数），组与组之间互不混合，再由 1×1 卷积层扩展到 {out} 个通道。分组卷积有 {grouped:,} 个权重，而同样宽度的不分组 3×3 卷积有 {full:,} 个（1/{groups}）。",
+    "**Identity shortcut**: x is added unchanged, costing no parameters, and nothing follows the add: with F = 0 the block is exactly the identity, for every x — the clean path He et al. (2016) moved BN and ReLU into the branch for.":
+        "**恒等快捷连接**：x 原样相加，不需要任何参数，而且相加之后什么也没有：当 F = 0 时，这个块对任何 x 都恰好是恒等映射——He 等人（2016）正是为了这条干净的通路，才把 BN 和 ReLU 移进了残差分支。",
+    " without BN":
+        "（没有批量规范化）",
+    "In a pre-activation block it takes x after the first BN-ReLU (the branch's input), and has no BN: the next block's BN normalizes the sum.":
+        "在预激活块中，它作用于经过第一个 BN-ReLU 之后的 x（即残差分支的输入），并且没有 BN：由下一个块的 BN 来规范化这个和。",
+    "output {shape} (nothing after the add)":
+        "输出 {shape}（相加之后什么也没有）",
+    "1×1 conv of relu1(bn1(x))\n(projection, no BN)":
+        "对 relu1(bn1(x)) 的 1×1 卷积\n（投影，无 BN）",
+    "part":
+        "部分",
+    "A: output":
+        "A：输出",
+    "B: output":
+        "B：输出",
+    "A params":
+        "A 参数量",
+    "B params":
+        "B 参数量",
+    "params B/A":
+        "参数量 B/A",
+    "A MACs":
+        "A 乘加次数",
+    "B MACs":
+        "B 乘加次数",
+    "MACs B/A":
+        "乘加次数 B/A",
+    "total":
+        "合计",
+    "{block} {cin}→{cout}":
+        "{block} {cin}→{cout}",
+    "Inception block {cin}→{cout}":
+        "Inception 块 {cin}→{cout}",
+    "**{b_name}** has {pr} **{a_name}** ({pb:,} vs {pa:,}) and {mr} ({mb} vs {ma} per image).":
+        "**{b_name}** 与 **{a_name}** 相比：{pr}（{pb:,} 对 {pa:,}），{mr}（每张图像 {mb} 对 {ma}）。",
+    "{r} more parameters than":
+        "参数量多 {r}",
+    "{r} fewer parameters than":
+        "参数量少 {r}",
+    "as many parameters as":
+        "参数量相同",
+    "{r} more multiply-adds":
+        "乘加次数多 {r}",
+    "{r} fewer multiply-adds":
+        "乘加次数少 {r}",
+    "as many multiply-adds":
+        "乘加次数相同",
+    "Both map {x} to {out}.":
+        "二者都把 {x} 映射为 {out}。",
+    "Their outputs differ ({oa} vs {ob}), so one cannot simply replace the other.":
+        "二者的输出不同（{oa} 对 {ob}），所以不能直接互相替换。",
+    "{share:.0%} of the difference in parameters is in {part} ({pa:,} vs {pb:,}).":
+        "参数量之差的 {share:.0%} 来自 {part}（{pa:,} 对 {pb:,}）。",
+    "A k×k conv has k·k·C_in·C_out / groups weights (and as many multiply-adds per output pixel): {a_name} runs {convs_a} ({share_a:.0%} of its parameters), {b_name} runs {convs_b} ({share_b:.0%}).":
+        "一个 k×k 卷积层有 k·k·C_in·C_out / 组数 个权重（每个输出像素的乘加次数也是这么多）：{a_name} 使用 {convs_a}（占其参数量的 {share_a:.0%}），{b_name} 使用 {convs_b}（{share_b:.0%}）。",
+    "no such conv":
+        "没有这样的卷积层",
+    "Basic vs bottleneck block, both 256→256 (exercise 3)":
+        "基本残差块对比瓶颈块，均为 256→256（练习 3）",
+    "Inception block vs residual block, both 192→256 at 28×28 (exercise 1)":
+        "Inception 块对比残差块，均为 192→256，28×28（练习 1）",
+    "ResNet-18 vs ResNet-34 (deeper, same widths)":
+        "ResNet-18 对比 ResNet-34（更深，宽度相同）",
+    "ResNet-34 vs ResNet-50 (basic vs bottleneck blocks in a network)":
+        "ResNet-34 对比 ResNet-50（网络中的基本残差块对比瓶颈块）",
+    "ResNet-18 vs pre-activation ResNet-18 (exercise 4)":
+        "ResNet-18 对比预激活 ResNet-18（练习 4）",
+    "ResNet-50 vs ResNeXt-50 (32x4d)":
+        "ResNet-50 对比 ResNeXt-50 (32x4d)",
 }
