@@ -8,8 +8,9 @@ from typing import Any
 
 import gradio as gr
 
-from explainer.i18n import COOKIE, LANGUAGES, N_, tr
-from explainer.ui.boundary import Refresh, T, ui_errors
+from explainer.i18n import COOKIE, LANGUAGES, N_, tr, use_language
+from explainer.ui import deep_links
+from explainer.ui.boundary import Refresh, T, request_language, ui_errors
 
 log = logging.getLogger("resnet_explainer")
 
@@ -22,6 +23,7 @@ HEADER = N_("Residual networks, hands on: build a block and watch the tensor, se
 # (tab label, module in explainer.ui). Each module has ``build()``, which may return the
 # server-rendered outputs to redraw when the language changes (``Refresh``).
 TABS: tuple[tuple[str, str], ...] = (
+    (N_("Lesson"), "lesson_tab"),
     (N_("Blocks & shapes"), "blocks_tab"),
     (N_("Degradation"), "degradation_tab"),
     (N_("Inside ResNet-18"), "inside_tab"),
@@ -69,17 +71,42 @@ def _tab_labels() -> list[Any]:
     return [gr.Tab(label=tr(label)) for label, _ in TABS]
 
 
+def _link_handler(linked: list[deep_links.Linked], tab_ids: dict[str, str]) -> Any:
+    """The page-load handler that applies the URL's query (``deep_links``): tab, controls, a note."""
+
+    def apply_link(request: gr.Request) -> tuple[Any, ...]:
+        skip = tuple(gr.skip() for _ in range(2 + len(linked)))
+        try:
+            with use_language(request_language(request)):
+                query = dict(request.query_params) if request is not None else {}
+                tab, values, ignored = deep_links.apply_query(query, linked, tab_ids)
+                note = tr("Ignored from the link: {items}.", items="; ".join(ignored)) if ignored else ""
+            return (gr.Tabs(selected=tab) if tab else gr.skip(), gr.update(value=note, visible=bool(note)),
+                    *(gr.skip() if v is None else v for v in values))
+        except Exception:  # a link is a convenience: it may never break a page load
+            log.exception("applying a link failed")
+            return skip
+
+    return apply_link
+
+
 def build_demo() -> gr.Blocks:
     """Assemble the Blocks app. A tab that fails to build shows why instead of taking the app down."""
     refreshes: list[Refresh] = []
     tabs: list[gr.Tab] = []
+    linked: list[deep_links.Linked] = []
     with gr.Blocks(title=TITLE, delete_cache=(3600, 3600)) as demo:
         with gr.Row(equal_height=True):
             gr.Markdown("# ResNet Explainer", elem_id="title")
+            with gr.Column(scale=0, min_width=200):
+                copy = gr.Button(T("Copy link"), size="sm", elem_id="copy-link")
             language = gr.Radio([(name, code) for code, name in LANGUAGES.items()], value="en",
                                 label="Language / 语言", elem_id="language", scale=0, min_width=300)
         gr.Markdown(T(HEADER))
-        with gr.Tabs():
+        link_box = gr.Textbox(label=T("Link to this view"), visible=False, interactive=False, buttons=["copy"],
+                              elem_id="link-box")
+        link_note = gr.Markdown(visible=False, elem_id="link-note")
+        with gr.Tabs() as tab_bar:
             for label, module_name in TABS:
                 with gr.Tab(T(label), id=module_name) as tab:
                     tabs.append(tab)
@@ -88,11 +115,27 @@ def build_demo() -> gr.Blocks:
                     except Exception as err:  # noqa: BLE001 -- keep the other tabs serving
                         log.exception("tab %s failed to build", label)
                         gr.Markdown(tr("⚠️ This tab is unavailable: {error}", error=err))
+                # The address bar follows the tab and its controls (JS only: no server round trip).
+                tab_linked = deep_links.collect(tab, module_name)
+                linked += tab_linked
+                key = deep_links.tab_key(module_name)
+                tab.select(None, js=deep_links.tab_script(key), api_visibility="private", queue=False)
+                if tab_linked:
+                    gr.on([item.component.change for item in tab_linked], None,
+                          inputs=[item.component for item in tab_linked],
+                          js=deep_links.url_script(key, [item.key for item in tab_linked]),
+                          api_visibility="private", queue=False)
+        copy.click(None, None, link_box, js=deep_links.COPY_SCRIPT, api_visibility="private", queue=False).then(
+            lambda: gr.update(visible=True), None, link_box, api_visibility="private", queue=False)
         # Server-rendered text (explanations with numbers, plot titles) is redrawn in the new
         # language after a switch, and after page load when the browser is not English.
         switched = language.input(None, inputs=language, outputs=language, js=_SET_LANGUAGE_JS,
                                   api_visibility="private", queue=False)
-        loaded = demo.load(None, outputs=language, js=_LOAD_LANGUAGE_JS, api_visibility="private", queue=False)
+        # A link's settings are applied first, so that every section opens computed with them.
+        tab_ids = {deep_links.tab_key(m): m for _, m in TABS}
+        loaded = demo.load(None, outputs=language, js=_LOAD_LANGUAGE_JS, api_visibility="private", queue=False).then(
+            _link_handler(linked, tab_ids), None, [tab_bar, link_note, *(item.component for item in linked)],
+            api_visibility="private", queue=False)
         for r in refreshes:
             switched.then(r.fn, r.inputs, r.outputs, api_visibility="private")
             loaded.then(r.on_load, r.inputs, r.outputs, api_visibility="private")
@@ -100,6 +143,7 @@ def build_demo() -> gr.Blocks:
         # choice is applied); send the translated text itself, after loading too.
         for event in (switched, loaded):
             event.then(_tab_labels, None, tabs, api_visibility="private", queue=False)
+    demo.linked_controls = linked  # type: ignore[attr-defined]  # for tests and the docs: what a link can carry
     return demo
 
 

@@ -9,6 +9,7 @@ Terms follow the Chinese edition of D2L (动手学深度学习): 残差块, 残�
 from __future__ import annotations
 
 from explainer.locales.zh_CN import common_messages, degradation_messages, inside_messages, shapes_messages, ui_messages
+from explainer.locales.zh_CN import lesson_messages
 
 
 def _merge(*parts: dict[str, str]) -> dict[str, str]:
@@ -22,4 +23,5 @@ def _merge(*parts: dict[str, str]) -> dict[str, str]:
 
 
 MESSAGES: dict[str, str] = _merge(common_messages.MESSAGES, ui_messages.MESSAGES, shapes_messages.MESSAGES,
-                                  degradation_messages.MESSAGES, inside_messages.MESSAGES)
+                                  degradation_messages.MESSAGES, inside_messages.MESSAGES,
+                                  lesson_messages.MESSAGES)
