@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from explainer.degradation import grad_norms, nets
-from explainer.models.resnet import build_resnet, cifar_spec, count_parameters
+from explainer.models.resnet import build_resnet, cifar_spec, count_parameters, residual_blocks
 
 
 @pytest.mark.parametrize("depth", [8, 14, 56, 110, 122])
@@ -94,3 +94,34 @@ def test_pytorch_default_init_differs_from_kaiming() -> None:
     assert b.layer1[0].conv1.weight.std().item() == pytest.approx(math.sqrt(2 / fan_in), rel=0.1)
 
 
+
+
+@pytest.mark.parametrize(("init", "batch_norm"), [("Kaiming", True), ("Xavier", False), ("PyTorch default", True)])
+def test_preact_net_shares_every_conv_and_fc_with_the_residual_twin(init: str, batch_norm: bool) -> None:
+    """build_preact: the residual net's 6n+2 weighted layers, weight for weight; only BN-ReLU placement differs."""
+    _, residual = nets.build_pair(14, batch_norm=batch_norm, init=init, seed=4)
+    preact = nets.build_preact(14, batch_norm=batch_norm, init=init, seed=4)
+    assert [n for n, _ in nets.weighted_layers(preact)] == [n for n, _ in nets.weighted_layers(residual)]
+    for (name, a), (_, b) in zip(nets.weighted_layers(preact), nets.weighted_layers(residual)):
+        assert torch.equal(a.weight, b.weight), name
+        assert (a.bias is None and b.bias is None) or torch.equal(a.bias, b.bias), name
+    assert preact.spec.preact and not residual.spec.preact
+    assert count_parameters(preact) == count_parameters(residual)
+    assert all(type(b).__name__ == "PreActBasicBlock" for _, b in residual_blocks(preact))
+    x = torch.randn(4, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    assert not torch.allclose(preact(x), residual(x))  # same weights, different placement, different function
+
+
+def test_preact_zero_init_makes_every_block_the_identity() -> None:
+    preact = nets.build_preact(14, zero_init_residual=True).train()
+    pairs: list[tuple[torch.Tensor, torch.Tensor]] = []
+    handles = [b.register_forward_hook(lambda m, i, o: pairs.append((i[0], o))) for _, b in residual_blocks(preact)]
+    preact(torch.randn(4, 1, 28, 28, generator=torch.Generator().manual_seed(1)))
+    for h in handles:
+        h.remove()
+    for x, out in pairs:
+        if x.shape == out.shape:
+            torch.testing.assert_close(out, x)
+        else:  # a widening block: option A's subsampled, zero-padded x
+            torch.testing.assert_close(out[:, : x.shape[1]], x[:, :, ::2, ::2])
+            assert torch.count_nonzero(out[:, x.shape[1]:]) == 0

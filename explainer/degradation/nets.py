@@ -2,7 +2,10 @@
 
 Every plain net here is the *twin* of a residual net: same layer names, same weights (copied
 from the residual net), only the ``out = out + identity`` line (and the two 1×1 projections,
-which a plain net has no use for) is missing. Inputs are 1×28×28 Fashion-MNIST images, 10 classes.
+which a plain net has no use for) is missing. A third net, ``build_preact``, is He et al. 2016's
+pre-activation ResNet-n with the residual net's very conv and fc weights: only where BN-ReLU sits
+differs (before each conv, nothing after the add, a final BN-ReLU). Inputs are 1×28×28
+Fashion-MNIST images, 10 classes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ PROBE_LR = 0.1  # He et al.'s learning rate: is one SGD step even representable 
 LOSS_EXPLODED = 1e3  # chance level is ln 10 ≈ 2.3; a loss above this means the logits blew up
 PLAIN_COLOR = "#d62728"
 RESIDUAL_COLOR = "#1f77b4"
+PREACT_COLOR = "#2ca02c"
 
 
 def check_depth(depth: object, *, lo: int = MIN_DEPTH, hi: int = MAX_DEPTH) -> int:
@@ -81,6 +85,17 @@ def apply_init(model: nn.Module, init: str) -> None:
                     nn.init.zeros_(m.bias)
 
 
+def _residual_net(depth: int, batch_norm: bool, init: str, seed: int) -> ResNet:
+    """ResNet-``depth`` (option A shortcuts, 1 input channel, 10 classes) initialized by ``init`` from ``seed``."""
+    depth = check_depth(depth)
+    check_init(init)
+    with seeded(seed):  # not torch.manual_seed: another server thread could draw in between (explainer/rng.py)
+        residual = build_resnet(cifar_spec(depth, residual=True, batch_norm=batch_norm, in_channels=1, num_classes=10))
+    with seeded(seed):
+        apply_init(residual, init)
+    return residual
+
+
 def build_pair(
     depth: int,
     *,
@@ -96,18 +111,49 @@ def build_pair(
     the skip connections alone. ``zero_init_residual`` zeroes γ of each branch's last BN in the
     residual net only: in a plain net it would cut the signal path altogether.
     """
-    depth = check_depth(depth)
-    check_init(init)
-    with seeded(seed):  # not torch.manual_seed: another server thread could draw in between (explainer/rng.py)
-        residual = build_resnet(cifar_spec(depth, residual=True, batch_norm=batch_norm, in_channels=1, num_classes=10))
-    with seeded(seed):
-        apply_init(residual, init)
+    depth = check_depth(depth)  # also turns a NumPy integer into an int, which cifar_spec requires
+    residual = _residual_net(depth, batch_norm, init, seed)
     plain = build_resnet(cifar_spec(depth, residual=False, batch_norm=batch_norm, in_channels=1, num_classes=10))
     state = {k: v for k, v in residual.state_dict().items() if ".downsample." not in k}
     plain.load_state_dict(state, strict=True)
     if zero_init_residual:
         zero_init_last_bn(residual)
     return plain, residual
+
+
+def build_preact(
+    depth: int,
+    *,
+    batch_norm: bool = True,
+    init: str = "Kaiming",
+    zero_init_residual: bool = False,
+    seed: int = 0,
+) -> ResNet:
+    """Pre-activation ResNet-``depth`` (He et al. 2016) with the conv and fc weights of ``build_pair``'s ResNet.
+
+    Same arguments, same 6n+2 convs and fc with the same weights (copied by name), option A shortcuts;
+    its BNs start as every BN does here (γ = 1, β = 0). So beside ``build_pair(...)`` any difference in
+    what we measure comes from where BN-ReLU sits: before each conv, nothing after the add (a clean
+    identity path from block to block), one BN-ReLU before the pooling. ``zero_init_residual`` zeroes
+    γ of each branch's last BN, which makes every block start as the identity here too.
+    """
+    depth = check_depth(depth)
+    residual = _residual_net(depth, batch_norm, init, seed)
+    preact = build_resnet(cifar_spec(depth, residual=True, batch_norm=batch_norm, in_channels=1, num_classes=10,
+                                     preact=True))
+    with seeded(seed):
+        apply_init(preact, init)  # its BNs (and any layer we do not overwrite) as the init prescribes
+    copied = {k: v for k, v in residual.state_dict().items() if _is_conv_or_fc(residual, k)}
+    missing, unexpected = preact.load_state_dict(copied, strict=False)
+    assert not unexpected and all(not _is_conv_or_fc(preact, k) for k in missing), "twins must share every conv"
+    if zero_init_residual:
+        zero_init_last_bn(preact)
+    return preact
+
+
+def _is_conv_or_fc(model: nn.Module, key: str) -> bool:
+    owner = model.get_submodule(key.rpartition(".")[0])
+    return isinstance(owner, (nn.Conv2d, nn.Linear))
 
 
 def default_batch(n: int = DEFAULT_BATCH, *, offset: int = 0) -> tuple[Tensor, Tensor]:
