@@ -112,6 +112,7 @@ def test_the_tabs_answers_are_the_ones_d2l_prints() -> None:
 def test_a_step_in_chinese_and_a_bad_step_name() -> None:
     with use_language(CHINESE):
         text, question, guess, answer = lesson_tab.lesson_step("gradients")
+    assert "第一个卷积层" in question
     assert "梯度" in text and "?tab=degradation" in text and answer == ""
     assert [c[1] for c in guess["choices"]] == ["plain", "residual"] and guess["choices"][0][0] == "普通网络"
     with pytest.raises(gr.Error, match="Unknown lesson step"):
