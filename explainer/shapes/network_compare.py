@@ -187,10 +187,10 @@ def ratio_text(a: int, b: int, more: str, fewer: str, same: str) -> str:
     if a == b:
         return tr(same)
     if a == 0 or b == 0:
-        return tr(more if b > a else fewer, r="∞" if a == 0 else "∞")
+        return tr(more, r="∞×") if a == 0 else tr(fewer, r="100%")  # B has none of them
     r = b / a
     if 0.9 < r < 1.1:
-        return tr(more if r > 1 else fewer, r=f"{abs(r - 1):.1%}").replace("%×", "%")
+        return tr(more if r > 1 else fewer, r=f"{abs(r - 1) * 100:.2g}%")
     return tr(more if r > 1 else fewer, r=f"{max(r, 1 / r):.3g}×")
 
 
@@ -207,6 +207,45 @@ def _spatial_convs(trace: TraceResult) -> tuple[list[str], float]:
             found.append(f"{m[1]}×{m[2]} {m[3]}→{m[4]}{groups}")
             params += r.params
     return found, params / trace.total_params if trace.total_params else 0.0
+
+
+def _grouped_sentence(c: Comparison) -> str:
+    """When one side has grouped convs (ResNeXt) and the other not: how many, and the first one beside the
+    other side's layer of the same name."""
+    def grouped(t: TraceResult) -> list[LayerRow]:
+        return [r for r in t.rows if ", groups " in r.op]
+
+    for (name, mine, other, theirs) in ((c.label_b, c.b, c.label_a, c.a), (c.label_a, c.a, c.label_b, c.b)):
+        rows = grouped(mine)
+        if rows and not grouped(theirs):
+            first = rows[0]
+            match = next((r for r in theirs.rows if r.name == first.name), None)
+            return tr(
+                "{name} splits {n} of its convolutions into groups (the first, {layer}: {op}); a conv with g "
+                "groups has 1/g of the weights of an ungrouped conv of the same widths{beside}.",
+                name=name, n=len(rows), layer=first.name, op=op_text(first.op),
+                beside=tr(", so it can be wider: {other}'s {layer} is {op}", other=other, layer=match.name,
+                          op=op_text(match.op)) if match is not None else "",
+            )
+    return ""
+
+
+def _same_convs_sentence(c: Comparison) -> str:
+    """When both sides run the very same convolutions (post- vs pre-activation): what else differs, counted."""
+    def convs(t: TraceResult) -> list[str]:
+        return [r.op for r in t.rows if r.op.startswith("Conv2d")]
+
+    def count(t: TraceResult, op: str) -> int:
+        return sum(r.op.startswith(op) for r in t.rows)
+
+    if c.a is c.b or convs(c.a) != convs(c.b):
+        return ""
+    return tr(
+        "Both run the same {n} convolutions with the same widths; they differ in where normalization and "
+        "activation sit: {a_name} has {bn_a} BatchNorms and {relu_a} ReLUs, {b_name} {bn_b} and {relu_b}.",
+        n=len(convs(c.a)), a_name=c.label_a, b_name=c.label_b, bn_a=count(c.a, "BatchNorm2d"),
+        bn_b=count(c.b, "BatchNorm2d"), relu_a=count(c.a, "ReLU"), relu_b=count(c.b, "ReLU"),
+    )
 
 
 def comparison_summary(c: Comparison) -> str:
@@ -236,6 +275,9 @@ def comparison_summary(c: Comparison) -> str:
         if share > 0:
             lines.append(tr("{share:.0%} of the difference in parameters is in {part} ({pa:,} vs {pb:,}).",
                             share=min(share, 1.0), part=part.name, pa=part.params_a, pb=part.params_b))
+    for extra in (_grouped_sentence(c), _same_convs_sentence(c)):
+        if extra:
+            lines.append(extra)
     if c.kind == "blocks":
         (convs_a, share_a), (convs_b, share_b) = _spatial_convs(a), _spatial_convs(b)
         if convs_a != convs_b:

@@ -286,7 +286,7 @@ def default_stage_map(model: nn.Module) -> dict[str, str]:
     """Top-level names → display stage. ResNet's conv1/bn1/relu/maxpool form the "stem" (D2L's b1)."""
     mapping: dict[str, str] = {}
     names = {n for n, _ in model.named_children()}
-    if {"conv1", "bn1", "layer1"} <= names:
+    if {"conv1", "layer1"} <= names:  # (a pre-activation ResNet's stem has no BN-ReLU of its own)
         for n in ("conv1", "bn1", "relu", "maxpool"):
             mapping[n] = "stem"
         d2l = getattr(getattr(model, "spec", None), "stage_names", ())

@@ -236,4 +236,32 @@ MESSAGES: dict[str, str] = {
         "ResNet-18 对比预激活 ResNet-18（练习 4）",
     "ResNet-50 vs ResNeXt-50 (32x4d)":
         "ResNet-50 对比 ResNeXt-50 (32x4d)",
+    "How many groups the ResNeXt block's 3×3 conv is split into (the cardinality); it must divide that conv's width, half the output channels.":
+        "ResNeXt 块的 3×3 卷积被分成多少组（基数）；它必须整除该卷积层的宽度，即输出通道数的一半。",
+    "Groups (cardinality)":
+        "分组数（基数）",
+    "*Nothing to show for these settings — the message on the page says why.*":
+        "*这些设置下没有可显示的块——页面上的提示说明了原因。*",
+    "*No network to show for these settings — the message on the page says why.*":
+        "*这些设置下没有可显示的网络——页面上的提示说明了原因。*",
+    "Unknown comparison {name}: choose one of {choices}.":
+        "未知的对比 {name}：请从 {choices} 中选择。",
+    "③ Compare two":
+        "③ 两两对比",
+    "D2L's exercises, side by side":
+        "D2L 的练习，并排对比",
+    "Network A":
+        "网络 A",
+    "Network B":
+        "网络 B",
+    "Compare A and B":
+        "对比 A 和 B",
+    "Side by side (ratios are B/A)":
+        "并排对比（比值为 B/A）",
+    "{name} splits {n} of its convolutions into groups (the first, {layer}: {op}); a conv with g groups has 1/g of the weights of an ungrouped conv of the same widths{beside}.":
+        "{name} 把其中 {n} 个卷积层分组（第一个是 {layer}：{op}）；分成 g 组的卷积层，其权重只有同样宽度的不分组卷积层的 1/g{beside}。",
+    ", so it can be wider: {other}'s {layer} is {op}":
+        "，所以它可以更宽：{other} 的 {layer} 是 {op}",
+    "Both run the same {n} convolutions with the same widths; they differ in where normalization and activation sit: {a_name} has {bn_a} BatchNorms and {relu_a} ReLUs, {b_name} {bn_b} and {relu_b}.":
+        "二者运行的是同样的 {n} 个卷积层，宽度也相同；不同之处在于规范化和激活函数的位置：{a_name} 有 {bn_a} 个 BatchNorm 和 {relu_a} 个 ReLU，{b_name} 有 {bn_b} 个和 {relu_b} 个。",
 }
