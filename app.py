@@ -5,13 +5,13 @@ comes from GRADIO_SERVER_PORT (default 7860). No public share link is created.
 """
 
 from explainer import runtime
-from explainer.ui.gradio_patches import atomic_image_cache_writes
+from explainer.ui.gradio_patches import apply_gradio_patches
 from explainer.ui.launch import launch_kwargs
 from explainer.ui.page import build_demo, warm_up
 from explainer.ui.queues import configure_queue
 
 runtime.configure_libraries()  # Pillow limits, CJK plot font: every process-wide setting in explainer/runtime.py
-atomic_image_cache_writes()  # concurrent sessions getting the same image (explainer/ui/gradio_patches.py)
+apply_gradio_patches()  # atomic cache writes, refusals in the user's language (explainer/ui/gradio_patches.py)
 demo = build_demo()
 
 if __name__ == "__main__":

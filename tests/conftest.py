@@ -11,14 +11,14 @@ import torch
 
 from explainer import runtime
 from explainer.training.checkpoint import load_model
-from explainer.ui.gradio_patches import atomic_image_cache_writes
+from explainer.ui.gradio_patches import apply_gradio_patches
 from tests.support.factories import tiny_image, tiny_model
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 torch.manual_seed(0)
 runtime.configure_libraries()  # the library settings app.py applies (Pillow limits, CJK plot font)
-atomic_image_cache_writes()  # and its one Gradio patch
+apply_gradio_patches()  # and its Gradio patches
 
 
 def free_port() -> int:

@@ -3,8 +3,8 @@
 Unit level: ``file_inputs.file_source`` on hand-made payloads (what a client can send without ``meta``).
 Live: the same payloads over raw HTTP against the running app -- every image input (uploads and
 sketches) of every endpoint, public and undocumented, in English and Chinese -- one answer for all;
-payloads *with* ``meta`` (refused by Gradio before our code, in its own words) get one answer for
-existing and missing files; and the file routes answer alike for existing and missing server files.
+payloads *with* ``meta`` (refused by Gradio before our code) get the same one sentence, relative paths
+included; and the file routes answer alike for existing and missing server files.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from explainer.i18n import CHINESE, ENGLISH, tr, use_language
 from explainer.training.samples import example_paths
 from explainer.ui import file_inputs
 from explainer.ui.file_inputs import FilePayload
@@ -124,32 +125,27 @@ def test_every_image_input_answers_alike_for_every_server_path(raw, endpoint: st
         assert not any(isinstance(v, str) and v for v in out), out  # nothing shown, no text about the file
 
 
-def _without_path(message: str, path: str) -> str:
-    return message.replace(os.path.abspath(path), "<path>")
-
-
+@pytest.mark.parametrize("language", [None, "zh-CN"])
 @pytest.mark.parametrize("endpoint", ["/predict", "/run_sanity"])
-def test_payloads_with_meta_are_refused_by_gradio_alike_for_existing_and_missing_files(raw, endpoint) -> None:  # noqa: ANN001
-    """Gradio checks a payload that carries ``meta`` before our widget sees it and answers in its own
-    English sentence, naming the client's path made absolute: the same sentence for an existing and a
-    missing file, so nothing is probed (see ``test_gradio_names_the_working_directory…`` below)."""
+def test_payloads_with_meta_get_the_one_sentence_for_every_path(raw, endpoint, language) -> None:  # noqa: ANN001
+    """Gradio checks a payload that carries ``meta`` before our widget sees it; its refusal (which named the
+    path made absolute, so a relative path revealed the server's working directory) is replaced by the
+    one sentence every other refused path gets (``gradio_patches.uniform_file_refusals``), in the
+    request's language (``gradio_patches.events_in_request_language``)."""
+    from tests.support.bad_inputs import in_chinese
+
     meta = {"meta": {"_type": "gradio.FileData"}}
     paths = [str(ROOT / "docs" / "screenshot.png"), "/etc/passwd", "/nonexistent/x.png", str(ROOT),
-             "/tmp/gradio/../../etc/passwd"]
+             "/tmp/gradio/../../etc/passwd", "app.py", "../../etc/passwd", "missing.png"]
     answers = set()
     for path in paths:
-        ok, out = raw.call(endpoint, _args(endpoint, 0, {"path": path, **meta}))
+        ok, out = raw.call(endpoint, _args(endpoint, 0, {"path": path, **meta}), language=language)
         assert not ok
-        answers.add(_without_path(out, path))
-    assert len(answers) == 1, answers
-
-
-@pytest.mark.xfail(strict=True, reason="Gradio 6.31 processing_utils._check_allowed builds its refusal from "
-                   "os.path.abspath(client path) before any component code runs; see the issue 12 report")
-def test_gradio_names_the_working_directory_for_a_relative_path_with_meta(raw) -> None:  # noqa: ANN001
-    ok, out = raw.call("/predict", ({"path": "app.py", "meta": {"_type": "gradio.FileData"}},))
-    assert not ok
-    assert os.getcwd() not in out, out
+        assert os.getcwd() not in out and path not in out, out
+        answers.add(out)
+    with use_language(CHINESE if language else ENGLISH):
+        assert answers == {tr(file_inputs.UNAVAILABLE)}, answers
+    assert in_chinese(answers.pop()) == bool(language)
 
 
 ROUTES = ("/gradio_api/file=", "/file=", "/gradio_api/file/")

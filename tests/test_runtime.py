@@ -1,13 +1,16 @@
-"""explainer.runtime: the process-wide settings apply, the Gradio patch fits the installed Gradio, the locks
+"""explainer.runtime: the process-wide settings apply, the Gradio patches fit the installed Gradio, the locks
 make seeded sections reproducible across threads."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+import pytest
 import torch
 from PIL import Image
 
@@ -30,6 +33,57 @@ def test_the_gradio_cache_patch_fits_the_installed_gradio() -> None:
 
     assert gradio_patches.atomic_image_cache_writes() is True
     assert getattr(pu.save_pil_to_cache, "atomic", False)
+
+
+def test_every_gradio_patch_fits_the_installed_gradio() -> None:
+    """Fails on a Gradio release the patches were not checked against: re-read the patched code first
+    (``Blocks.process_api``, ``processing_utils._check_allowed`` / ``save_pil_to_cache``)."""
+    from gradio import processing_utils as pu
+    from gradio.blocks import Blocks
+
+    assert gradio_patches.apply_gradio_patches() == {"atomic_image_cache_writes": True,
+                                                     "events_in_request_language": True,
+                                                     "uniform_file_refusals": True}
+    assert getattr(Blocks.process_api, "in_request_language", False) and getattr(pu._check_allowed, "uniform", False)
+
+
+def test_patches_are_skipped_with_a_warning_on_another_gradio_release(monkeypatch: pytest.MonkeyPatch,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    import gradio
+    from gradio import processing_utils as pu
+    from gradio.blocks import Blocks
+
+    gradio_patches.apply_gradio_patches()
+    originals = {"process_api": Blocks.process_api.__wrapped__, "_check_allowed": pu._check_allowed.__wrapped__}
+    monkeypatch.setattr(Blocks, "process_api", originals["process_api"])
+    monkeypatch.setattr(pu, "_check_allowed", originals["_check_allowed"])
+    monkeypatch.setattr(gradio, "__version__", "7.0.0")
+    with caplog.at_level(logging.WARNING, logger="resnet_explainer"):
+        assert not gradio_patches.events_in_request_language()
+        assert not gradio_patches.uniform_file_refusals()
+    assert Blocks.process_api is originals["process_api"] and pu._check_allowed is originals["_check_allowed"]
+    assert caplog.text.count("written for Gradio 6.31, found 7.0.0") == 2
+
+
+def test_an_event_is_preprocessed_in_the_language_of_its_request() -> None:
+    """A widget's refusal happens before the handler (which alone gets the request from Gradio)."""
+    import gradio as gr
+
+    from explainer.ui.boundary import T
+    from explainer.ui.widgets import CheckedRadio
+
+    gradio_patches.apply_gradio_patches()
+    with gr.Blocks() as demo:
+        radio = CheckedRadio([1, 2], value=1, label=T("Stride"))
+        radio.change(lambda v: v, radio, gr.Number())
+    answers = {}
+    for lang in ("zh-CN,zh;q=0.9", "fr, zh;q=0", None):
+        with pytest.raises(gr.Error) as info:
+            asyncio.run(demo.process_api(block_fn=0, inputs=["x"], request=gr.Request(headers={"accept-language": lang})))
+        answers[lang] = info.value.message
+    assert answers == {"zh-CN,zh;q=0.9": "步幅必须是 1, 2 之一，收到的是 'x'。",
+                       "fr, zh;q=0": "Stride must be one of 1, 2, got 'x'.", None: "Stride must be one of 1, 2, got 'x'."}
+    assert asyncio.run(demo.process_api(block_fn=0, inputs=[2], request=None))["data"] == [2]
 
 
 def test_patched_cache_write_leaves_no_staging_file(tmp_path: Path) -> None:

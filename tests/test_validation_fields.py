@@ -10,6 +10,7 @@ import gradio as gr
 import pytest
 
 from explainer.i18n import CHINESE, use_language
+from explainer.models.blocks import SHORTCUTS
 from explainer.ui import validation
 from explainer.ui.blocks_tab import block_shapes, network_shapes, preset_defaults
 
@@ -25,7 +26,7 @@ BLOCK = ("basic", "projection", 16, 16, 1, True, 8, 8)  # block, shortcut, in, o
     ({2: 4.5}, "whole number"),
     ({4: 3}, "Stride must be between 1 and 2"),
     ({0: "triple"}, "Unknown block type 'triple': choose one of basic, bottleneck"),
-    ({1: "skip"}, "Unknown shortcut 'skip': choose one of identity, projection, none"),
+    ({1: "skip"}, f"Unknown shortcut 'skip': choose one of {', '.join(SHORTCUTS)}"),
     ({5: "false"}, "Batch normalization must be true or false"),
 ])
 def test_block_fields_beyond_the_limits_are_refused_with_a_sentence(changes: dict[int, object], words: str) -> None:

@@ -21,7 +21,7 @@ from explainer.ui import validation
 from explainer.ui.boundary import Refresh, T, table, ui_errors
 from explainer.ui.compute_once import png_plot, view
 from explainer.ui.validation import MAX_CHANNELS, MAX_CLASSES, MAX_SIDE
-from explainer.ui.widgets import CheckedNumber
+from explainer.ui.widgets import CheckedDropdown, CheckedNumber, CheckedRadio
 
 HEADERS = list(TraceResult.COLUMNS)
 N_("layer"), N_("operation"), N_("output shape"), N_("params"), N_("MACs"), N_("receptive field")
@@ -127,10 +127,10 @@ def build() -> list[Refresh]:
     with gr.Accordion(T("① One block"), open=True):
         with gr.Row():
             with gr.Column(scale=1, min_width=280):
-                block = gr.Radio(list(BLOCK_TYPES), value="basic", label=T("Block"), info=T(HELP["block"]))
-                shortcut = gr.Radio(list(SHORTCUTS), value="projection", label=T("Shortcut"),
+                block = CheckedRadio(list(BLOCK_TYPES), value="basic", label=T("Block"), info=T(HELP["block"]))
+                shortcut = CheckedRadio(list(SHORTCUTS), value="projection", label=T("Shortcut"),
                                     info=T(HELP["shortcut"]), elem_id="block-shortcut")
-                stride = gr.Radio([1, 2], value=2, label=T("Stride"), info=T(HELP["stride"]),
+                stride = CheckedRadio([1, 2], value=2, label=T("Stride"), info=T(HELP["stride"]),
                                   elem_id="block-stride")
                 with gr.Row():
                     in_ch = CheckedNumber(64, label=T("Input channels"), step=1, minimum=1, maximum=MAX_CHANNELS)
@@ -158,7 +158,7 @@ def build() -> list[Refresh]:
 
     with gr.Accordion(T("② A whole network"), open=True):
         with gr.Row():
-            preset = gr.Dropdown(list(PRESETS), value="D2L ResNet-18", label=T("Network"), scale=2)
+            preset = CheckedDropdown(list(PRESETS), value="D2L ResNet-18", label=T("Network"), scale=2)
             n_in = CheckedNumber(1, label=T("Input channels"), step=1, minimum=1, maximum=MAX_CHANNELS)
             n_h = CheckedNumber(224, label=T("Height"), step=1, minimum=1, maximum=MAX_SIDE)
             n_w = CheckedNumber(224, label=T("Width"), step=1, minimum=1, maximum=MAX_SIDE)

@@ -23,7 +23,7 @@ from explainer.ui import validation
 from explainer.ui.boundary import Refresh, T, table, ui_errors, ui_errors_gen
 from explainer.ui.compute_once import has_numbers, numbers, png_plot, view
 from explainer.ui.queues import HEAVY
-from explainer.ui.widgets import CheckedSlider
+from explainer.ui.widgets import CheckedDropdown, CheckedSlider
 
 GRAD_HEADERS = [N_("layer"), N_("plain"), N_("residual")]
 BLOCK_HEADERS = [N_("block output"), N_("plain ‖∂L/∂h‖"), N_("residual ‖∂L/∂h‖")]
@@ -270,7 +270,7 @@ def build() -> list[Refresh]:
         gn_depth = CheckedSlider(nets.MIN_DEPTH, validation.MAX_DEPTH, value=DEFAULT_GRAD_NORMS[0], step=6,
                                  label=T("depth (6n+2 layers)"))
         gn_bn = gr.Checkbox(value=DEFAULT_GRAD_NORMS[1], label=T("batch norm (批量规范化)"))
-        gn_init = gr.Dropdown(list(nets.INITS), value=DEFAULT_GRAD_NORMS[2], label=T("initialization (初始化)"))
+        gn_init = CheckedDropdown(list(nets.INITS), value=DEFAULT_GRAD_NORMS[2], label=T("initialization (初始化)"))
         gn_zero = gr.Checkbox(value=False, label=T("zero-init last BN of each residual branch"))
     gn_btn = gr.Button(T("Measure gradients"), variant="primary")
     gn_plot = gr.Plot(format="png", label=T("gradient norms"))

@@ -41,7 +41,8 @@ from explainer.ui.inside_handlers import (
 )
 from explainer.ui.inside_models import FASHION, IMAGENET, QUICK_WORK
 from explainer.ui.queues import HEAVY, QUICK
-from explainer.ui.widgets import CheckedImage, CheckedSketchpad, CheckedSlider
+from explainer.ui.widgets import (CheckedCheckboxGroup, CheckedDropdown, CheckedExamples, CheckedImage, CheckedRadio,
+                                  CheckedSketchpad, CheckedSlider)
 
 INTRO = N_("## Inside ResNet-18\nWhat has a trained ResNet-18 learned, and why did it decide that? Pick an example, "
            "upload a photo or draw; see the prediction, the feature maps, what each residual block adds to its "
@@ -130,7 +131,7 @@ def build() -> list[Refresh]:
     with gr.Row():
         with gr.Column(scale=1):
             model_choices = [(FASHION, FASHION), (IMAGENET if ok_imagenet else f"{IMAGENET} (unavailable)", IMAGENET)]
-            model_radio = gr.Radio(model_choices, value=FASHION, label=T("Model"),
+            model_radio = CheckedRadio(model_choices, value=FASHION, label=T("Model"),
                                    info=None if ok_imagenet else imagenet_reason)
             with gr.Tab(T("Upload")):
                 # Opens on the first example (no change event fires for an initial value): the sections
@@ -144,8 +145,8 @@ def build() -> list[Refresh]:
                                                                  default_color="#000000"))
             paths = [[str(p)] for p in example_paths()]
             if paths:
-                gr.Examples(examples=paths, inputs=[upload], label=T("Examples from the Fashion-MNIST test split"))
-            invert = gr.Radio(list(images.INVERT_MODES), value="auto",
+                CheckedExamples(examples=paths, inputs=[upload], label=T("Examples from the Fashion-MNIST test split"))
+            invert = CheckedRadio(list(images.INVERT_MODES), value="auto",
                               label=T("Invert (dark object on light background)"),
                               info=T("Fashion-MNIST shows light objects on black; 'auto' inverts when the border is "
                                      "light."))
@@ -157,10 +158,10 @@ def build() -> list[Refresh]:
 
     gr.Markdown(T("### Feature maps"))
     with gr.Row():
-        layer = gr.Dropdown(layer_names, value=DEFAULT_LAYER, label=T("Stage or block"),
+        layer = CheckedDropdown(layer_names, value=DEFAULT_LAYER, label=T("Stage or block"),
                             info=T("stem, a stage (layerK), a block (layerK.i) or a part of a block"))
         k = CheckedSlider(4, 32, value=DEFAULT_K, step=4, label=T("Most active channels"))
-        scale = gr.Radio(["shared", "per-map"], value="shared", label=T("Colour scale"))
+        scale = CheckedRadio(["shared", "per-map"], value="shared", label=T("Colour scale"))
     fmap_image = gr.Image(label=T("Most active channels"), show_label=False, interactive=False, format="png")
 
     gr.Markdown(T("### Branch F(x) vs shortcut x\nEach residual block computes ReLU(F(x) + x). Small ‖F(x)‖/‖x‖: "
@@ -172,11 +173,11 @@ def build() -> list[Refresh]:
 
     gr.Markdown(T("### Attributions\nWhich pixels made the model choose this class? Computed by Captum."))
     with gr.Row():
-        methods = gr.CheckboxGroup(list(METHODS), value=DEFAULT_METHODS, label=T("Methods"))
-        target = gr.Dropdown([PREDICTED, *CLASS_NAMES], value=PREDICTED, label=T("Target class"))
+        methods = CheckedCheckboxGroup(list(METHODS), value=DEFAULT_METHODS, label=T("Methods"))
+        target = CheckedDropdown([PREDICTED, *CLASS_NAMES], value=PREDICTED, label=T("Target class"))
     with gr.Row():
-        gc_layer = gr.Dropdown(gc_choices, value=gc_choices[0][1], label=T("Grad-CAM layer"))
-        sg_base = gr.Radio(list(SMOOTHGRAD_BASES), value=SALIENCY, label=T("SmoothGrad over"))
+        gc_layer = CheckedDropdown(gc_choices, value=gc_choices[0][1], label=T("Grad-CAM layer"))
+        sg_base = CheckedRadio(list(SMOOTHGRAD_BASES), value=SALIENCY, label=T("SmoothGrad over"))
         opacity = CheckedSlider(0.0, 1.0, value=DEFAULT_OPACITY, step=0.05, label=T("Overlay opacity"))
     attr_button = gr.Button(T("Compute attributions"), variant="primary")
     attr_plot = gr.Plot(label=T("Attribution maps"), show_label=False, format="png")
@@ -229,8 +230,8 @@ def build() -> list[Refresh]:
     # images.py's messages (CheckedImage), the model's settings their defaults.
     with gr.Group(visible=False):
         api_image = CheckedImage(type="filepath", image_mode=None, label="image")
-        api_layer = gr.Dropdown(layer_names, value=DEFAULT_LAYER, label="layer")
-        api_method = gr.Dropdown(list(METHODS), value=SALIENCY, label="method")
+        api_layer = CheckedDropdown(layer_names, value=DEFAULT_LAYER, label="layer")
+        api_method = CheckedDropdown(list(METHODS), value=SALIENCY, label="method")
         api_label = gr.Label(label="prediction")
         api_fmaps = gr.Image(label="feature maps", format="png")
         api_map = gr.Image(label="attribution overlay", format="png")

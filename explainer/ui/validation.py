@@ -12,6 +12,7 @@ Each check returns the cleaned value or raises ``ValueError`` whose message is a
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -43,9 +44,22 @@ ECHO_CHARS = 40
 _LARGEST_INT = 2**53
 
 
+#: repr() of containers with a few items of each level (a million-item list is never printed whole).
+_SHORT_REPR = reprlib.Repr()  # keyword arguments only from Python 3.12
+_SHORT_REPR.maxlevel = 2
+_SHORT_REPR.maxtuple = _SHORT_REPR.maxlist = _SHORT_REPR.maxdict = _SHORT_REPR.maxset = _SHORT_REPR.maxfrozenset = 4
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = ECHO_CHARS
+
+
 def echo(value: Any) -> str:
-    """``repr(value)`` cut to ``ECHO_CHARS`` characters: enough to recognise it, never a megabyte."""
-    text = repr(value)
+    """``repr(value)`` cut to ``ECHO_CHARS`` characters: enough to recognise it, never a megabyte -- and
+    never *built* from a megabyte: a long string is cut before ``repr``, a container shows a few items."""
+    if isinstance(value, str):
+        text = repr(value[:ECHO_CHARS + 1])
+    elif isinstance(value, (list, tuple, dict, set, frozenset)):
+        text = _SHORT_REPR.repr(value)
+    else:
+        text = repr(value)
     return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
 
 

@@ -273,10 +273,16 @@ VALID: dict[str, tuple[Any, ...]] = {
     "/grad_norms_section": (8, True, "Kaiming"),  # what a page load computes (plot, tables, explanation)
     "/shattered_handler": (8,),
     "/highway_handler": (8,),
+    # the Lesson tab (private): a step's text, its view, the view on page load, the computed answer
+    "/lesson_step": ("residual_block",),
+    "/lesson_view": ("residual_block",),
+    "/lesson_open": ("residual_block",),
+    "/lesson_reveal": ("function_classes", "residual"),  # the guess choices a page starts with
 }
 #: Endpoints ``gradio_client`` does not offer: every case to them goes over raw HTTP.
 PRIVATE: tuple[str, ...] = ("/preset_defaults", "/network_shapes_on_preset", "/live_handler", "/load_example",
-                            "/grad_norms_section", "/shattered_handler", "/highway_handler")
+                            "/grad_norms_section", "/shattered_handler", "/highway_handler",
+                            "/lesson_step", "/lesson_view", "/lesson_open", "/lesson_reveal")
 #: Callable triggers with inputs left out of the table: a checkbox mirrored into a state by
 #: ``lambda v: bool(v)`` (any JSON value is a valid answer) and the browser-only language switch.
 NOT_IN_TABLE: tuple[str, ...] = ("/lambda", "/js_fn")
@@ -285,7 +291,7 @@ NOT_IN_TABLE: tuple[str, ...] = ("/lambda", "/js_fn")
 #: Endpoints whose valid call takes seconds (the lesion study: ~40 s on first use): the table has
 #: only arguments that fail in validation for them, and one valid call is made per endpoint.
 SLOW: tuple[str, ...] = ("/lesion", "/grad_norms", "/shattered", "/highway", "/run_sanity", "/live_handler",
-                         "/grad_norms_section", "/shattered_handler", "/highway_handler")
+                         "/grad_norms_section", "/shattered_handler", "/highway_handler", "/lesson_reveal")
 
 # Files the app legitimately accepts (converted to the model's input): a valid result is expected.
 ACCEPTED: tuple[str, ...] = ("animated gif", "cmyk jpeg", "16-bit png", "palette png", "1x1 png")
@@ -300,20 +306,9 @@ def _with(endpoint: str, index: int, value: Any) -> tuple[Any, ...]:
     return tuple(args)
 
 
-#: Gradio's Radio/Dropdown/CheckboxGroup check a value against their choices before the handler and
-#: answer "Value: <the whole value> is not in the list of choices: …" -- a 1 MB name comes back whole.
-#: The fix is widgets that leave names to the handlers (``validation.known_name`` echoes 40 characters),
-#: as CheckedNumber does for numbers: a change to the tabs' layouts.
-GRADIO_ECHOES_CHOICES = "Gradio's choice check echoes the whole value (needs Checked Radio/Dropdown/CheckboxGroup)"
-#: gr.Examples' loader (a gr.Dataset) indexes its list with whatever the request sends.
-GRADIO_DATASET_INDEX = "gr.Examples' loader answers Gradio's generic preprocessing error with Python's text"
-
-
 def _names(endpoint: str, index: int, control: str) -> list[Case]:
     """``NAMES`` (a list, a dict, a 1 MB string) where a name belongs, as raw JSON."""
-    return [Case(endpoint, f"{control}={label}", _with(endpoint, index, value), raw=True,
-                 known_gap=GRADIO_ECHOES_CHOICES if label == "1 MB" and control != "methods" else None)
-            for label, value in NAMES]  # a string for a CheckboxGroup reaches the handler
+    return [Case(endpoint, f"{control}={label}", _with(endpoint, index, value), raw=True) for label, value in NAMES]
 
 
 #: Every image input: endpoint → argument indices of the upload and (undocumented endpoints) the sketch.
@@ -389,11 +384,16 @@ def build_boundary_table() -> list[Case]:
     t += [Case(e, "methods=duplicated", _with(e, 4, ["Saliency", "Saliency"]), "either", raw=True),
           Case(e, "methods=known+unknown", _with(e, 4, ["Saliency", "no-such-method"]), raw=True),
           Case(e, "methods=[None, 1]", _with(e, 4, [None, 1]), raw=True),
-          Case(e, "methods=[1 MB]", _with(e, 4, ["x" * 2**20]), raw=True, known_gap=GRADIO_ECHOES_CHOICES)]
+          Case(e, "methods=[1 MB]", _with(e, 4, ["x" * 2**20]), raw=True),
+          Case(e, "methods=100000 items", _with(e, 4, ["Saliency"] * 100_000), raw=True)]
     e = "/run_sanity"  # slow when valid: only refusals
     t += [Case(e, "methods=duplicated+unknown", _with(e, 4, ["Saliency", "Saliency", "no-such-method"]), raw=True),
           Case(e, "methods=[None, 1]", _with(e, 4, [None, 1]), raw=True),
-          Case(e, "methods=[1 MB]", _with(e, 4, ["x" * 2**20]), raw=True, known_gap=GRADIO_ECHOES_CHOICES)]
+          Case(e, "methods=[1 MB]", _with(e, 4, ["x" * 2**20]), raw=True)]
+    # Choices refused before the handler (the widgets' own check) answer in the request's language ----------
+    t += [Case("/block_shapes", "block='no-such-name'", _with("/block_shapes", 0, "no-such-name"), language="zh-CN"),
+          Case("/run_attributions", "methods='Saliency'", _with("/run_attributions", 4, "Saliency"),
+               language="zh-CN")]
     # Private triggers (called by the page with fn_index) ------------------------------------------------
     t += _choices("/preset_defaults", 0, "preset")
     e = "/network_shapes_on_preset"
@@ -407,9 +407,10 @@ def build_boundary_table() -> list[Case]:
     t += _numbers("/live_handler", 0, "depth") + _numbers("/live_handler", 1, "steps")
     t += [Case("/live_handler", "depth=62 (over the live limit)", (62, 10)),
           Case("/live_handler", "steps=301 (over the limit)", (8, 301))]
-    t += [Case("/load_example", f"index={v!r}"[:40], (v,), "either" if v in (None, -1) else "error",
-               known_gap=None if v in (None, -1) else GRADIO_DATASET_INDEX)  # -1: Python's last example
-          for v in (-1, 10**6, 10**400, "abc", None, {"path": "/etc/passwd"})]
+    # gr.Examples' loader: only the indices shown (-1 is not Python's last example), answered in Chinese too
+    t += [Case("/load_example", f"index={v!r}"[:40], (v,)) for v in (-1, 10**6, 10**400, "abc", None, True, 2.5,
+                                                                      {"path": "/etc/passwd"}, [0])]
+    t += [Case("/load_example", "index=-1", (-1,), language="zh-CN"), Case("/load_example", "index=1", (1,), "ok")]
     return [c if c.endpoint not in PRIVATE else replace(c, raw=True) for c in t]
 
 
@@ -499,6 +500,10 @@ def build_table() -> list[Case]:
     t += _images(e, ("random bytes .png", "bomb 30000x30000 png")) + _shared_controls(e)
     t += _choices(e, 4, "methods", ([], ["no-such-method"])) + _choices(e, 5, "target", ("no-such-class",))
     t += _choices(e, 6, "gradcam_layer", ("no-such-layer",))
+    # Lesson ----------------------------------------------------------------------------------------
+    for e in ("/lesson_step", "/lesson_view", "/lesson_open", "/lesson_reveal"):
+        t += _choices(e, 0, "step") + _names(e, 0, "step")
+    t += _choices("/lesson_reveal", 1, "guess", ("no-such-guess", 7))
     return t + build_boundary_table()
 
 

@@ -223,4 +223,9 @@ MESSAGES: dict[str, str] = {
     "Image": "图像",
     "Draw a piece of clothing": "画一件服饰",
     "Examples from the Fashion-MNIST test split": "Fashion-MNIST 测试集中的示例",
+    # --- the input boundary (explainer/ui/widgets.py) -------------------------------------------------
+    "{name} must be one of {choices}, got {value}.": "{name}必须是 {choices} 之一，收到的是 {value}。",
+    "{name} must be a name or a number, got {value}.": "{name}必须是名称或数字，收到的是 {value}。",
+    "This field": "此项",
+    "Example number": "示例编号",
 }
