@@ -15,9 +15,12 @@ from explainer.inside.attribution_methods import (
     SALIENCY,
     SMOOTHGRAD,
     AttributionSettings,
+    Completeness,
     attribute,
+    completeness_text,
     gradcam_layer_label,
     gradcam_layers,
+    low_target_warning,
     with_settings,
 )
 from explainer.inside.images import prepare_fashion
@@ -64,6 +67,45 @@ def test_integrated_gradients_completeness(model, x):
     expected = logit(model, x, t) - logit(model, baseline, t)
     assert float(a.map.sum()) == pytest.approx(expected, abs=0.02 * abs(expected) + 1e-3)
     assert a.delta is not None and a.delta <= 0.02 * abs(expected) + 1e-3  # Captum's own check agrees
+    # Both sides of the axiom are kept (issue 13 item 4): the logit difference against the oracle above.
+    c = a.completeness
+    assert c is not None and c.output_difference == pytest.approx(expected, rel=1e-4, abs=1e-5)
+    assert c.attribution_sum == pytest.approx(float(a.map.astype(np.float64).sum()), rel=1e-4, abs=1e-5)
+    assert c.gap == pytest.approx(c.attribution_sum - c.output_difference)
+    assert attribute(model, x, SALIENCY, target=t).completeness is None
+
+
+COMPLETENESS = [
+    # (Σ attributions, f(x) − f(baseline)) → relative gap, within the 5 % of Sundararajan et al.?
+    (3.00, 3.00, 0.0, True),
+    (3.10, 3.00, 0.1 / 3, True),
+    (2.85, 3.00, 0.05, True),
+    (3.40, 3.00, 0.4 / 3, False),
+    (-1.0, -2.0, 0.5, False),
+    (0.0, 0.0, 0.0, True),
+    (0.1, 0.0, float("inf"), False),
+]
+
+
+@pytest.mark.parametrize(("total", "diff", "rel", "within"), COMPLETENESS)
+def test_completeness_reading_is_a_function_of_the_gap(total, diff, rel, within):
+    c = Completeness(total, diff)
+    assert c.relative_gap == pytest.approx(rel)
+    text = completeness_text(c, steps=50)
+    assert f"Σ attributions = {total:.3f}" in text and f"= {diff:.3f}" in text and "50 path steps" in text
+    assert ("account for the whole change" in text) == within
+    assert ("more steps would close the gap" in text) == (not within)
+
+
+LOW_TARGETS = [(0.012, True), (0.049, True), (0.05, False), (0.9, False), (0.0, True)]
+
+
+@pytest.mark.parametrize(("probability", "warned"), LOW_TARGETS)
+def test_a_target_the_model_does_not_see_is_flagged(probability, warned):
+    text = low_target_warning(probability, "Trouser")
+    assert bool(text) == warned
+    if warned:
+        assert f"only {probability:.1%}" in text and "does not see" in text
 
 
 def test_occlusion_with_one_window_is_the_logit_drop(model, x):

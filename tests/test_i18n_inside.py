@@ -73,13 +73,14 @@ def test_preprocessing_notes_and_limits_in_chinese() -> None:
 
 def test_sanity_verdict_in_chinese_keeps_the_numbers() -> None:
     correlations = {attribution_methods.SALIENCY: [1.0, 0.3, 0.1, 0.05], attribution_methods.IG: [1.0, 0.9, 0.85, 0.8], attribution_methods.GRADCAM: [1.0, 0.9, -0.4, float("nan")]}
-    english = sanity_check._verdict(correlations, ["trained", "fc", "+ layer2", "+ layer1"], 0.5)
+    english = sanity_check.sanity_verdict(correlations, ["trained", "fc", "+ layer2", "+ layer1"], 0.5)
     with use_language(CHINESE):
-        chinese = sanity_check._verdict(correlations, ["trained", "fc", "+ layer2", "+ layer1"], 0.5)
+        chinese = sanity_check.sanity_verdict(correlations, ["trained", "fc", "+ layer2", "+ layer1"], 0.5)
     lines = chinese.splitlines()
     assert lines[0].startswith("- **显著图** 通过") and "0.15 < 0.5" in lines[0] and "ρ = 0.05" in lines[0]
     assert lines[1].startswith("- **积分梯度** **没有**去相关") and "0.85 ≥ 0.5" in lines[1]
     assert "无定义" in chinese  # Grad-CAM's last map is flat (ρ = NaN)
+    assert "塌缩" in chinese and "本应用的约定" in chinese  # flat steps named; the cut-off is ours
     # Same verdicts, same numbers, in both languages.
     numbers = re.compile(r"-?\d+\.\d+")
     assert numbers.findall(chinese) == numbers.findall(english)
@@ -107,14 +108,17 @@ def test_attribution_and_deletion_figures_in_chinese() -> None:
     curve = deletion_metric.DeletionCurve(np.linspace(0, 1, 5), np.linspace(0.9, 0.1, 5), 0.5, attribution_methods.IG)
     with use_language(CHINESE):
         fig = attribution_overlays.attribution_figure(image, attrs, class_name="Ankle boot", scores={attribution_methods.IG: 0.123})
-        random = deletion_metric.DeletionCurve(curve.fractions, curve.probs, 0.6, tr("random order (mean of {repeats})", repeats=3))
-        deletion = deletion_metric.deletion_figure([curve], random, "Ankle boot")
+        random = deletion_metric.DeletionCurve(curve.fractions, curve.probs, 0.6, deletion_metric.RANDOM)
+        bright = deletion_metric.DeletionCurve(curve.fractions, curve.probs, 0.4, deletion_metric.INTENSITY)
+        deletion = deletion_metric.deletion_figure([curve], [random, bright], "Ankle boot")
     assert fig.texts[0].get_text() == "是什么让模型判断为“短靴”"
     titles = [ax.get_title() for ax in fig.axes]
     assert titles[:3] == ["输入", "积分梯度\n删除 AUC 0.123", "Grad-CAM 类激活图\nlayer2.0: 分支 F(x)"]
     ax = deletion.axes[0]
     assert ax.get_ylabel() == "P(短靴)" and HAN.search(ax.get_xlabel())
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["积分梯度 (AUC 0.500)", "随机顺序（3 次的平均） (AUC 0.600)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "积分梯度 (AUC 0.500)", "随机顺序 (AUC 0.600)", "按亮度排序（不用模型） (AUC 0.400)"]
+    assert ax.get_title() == "删除：面积越小越好"
 
 
 def test_branch_figure_and_user_errors_of_inside_in_chinese() -> None:
@@ -126,6 +130,7 @@ def test_branch_figure_and_user_errors_of_inside_in_chinese() -> None:
         label = attribution_methods.gradcam_layer_label("layer2.0: sum (before ReLU)")
     assert fig.texts[0].get_text().startswith("每个残差块把分支 F(x) 加到快捷连接上（通道 3）")
     assert [ax.get_title() for ax in fig.axes[:4]] == ["分支 F(x)", "快捷连接 x（恒等映射）", "和 F(x)+x", "输出 = ReLU(和)"]
+    assert fig.axes[0].get_ylabel().startswith("layer1.0 · 通道 3（共 8 个）")
     assert str(err).startswith("没有名为 'layer9' 的层")
     assert label == "layer2.0 · F(x)+x，最后的 ReLU 之前"
 
@@ -140,6 +145,24 @@ def test_feature_grid_image_draws_chinese_labels() -> None:
     assert not np.array_equal(chinese[:24], english[:24])  # the heading is drawn differently …
     head = 24 + 16  # … while the tiles themselves are the same pixels
     assert np.array_equal(chinese[head : head + 32, 6 : 6 + 32], english[head : head + 32, 6 : 6 + 32])
+
+
+def test_readings_of_the_inside_tab_in_chinese() -> None:
+    """Issue 13: the faithfulness verdicts, the completeness line, the low-target warning and the ratio reading
+    keep their numbers in Chinese."""
+    scores = deletion_metric.FaithfulnessScores(0.1, 0.5, 0.2, 0.8, 0.4, 0.6)
+    c = attribution_methods.Completeness(3.1, 3.0)
+    english = attribution_methods.completeness_text(c, 50)
+    with use_language(CHINESE):
+        verdict = tr(deletion_metric.faithfulness_verdict(scores))
+        chinese = attribution_methods.completeness_text(c, 50)
+        warning = attribution_methods.low_target_warning(0.012, "裤子")
+        reading = tr(branch_shortcut.ratio_conclusion([0.9, 1.5]))
+    assert verdict.startswith("在两条曲线上都优于两个参照") and HAN.search(chinese)
+    numbers = re.compile(r"-?\d+\.\d+")
+    assert numbers.findall(chinese) == numbers.findall(english)
+    assert "1.2%" in warning and "裤子" in warning
+    assert reading.startswith("在这张图像上，没有哪个残差块接近恒等映射")
 
 
 def test_class_labels_translate_but_class_names_stay() -> None:
@@ -157,5 +180,5 @@ def test_imagenet_reason_is_not_cached_across_languages(tmp_path, monkeypatch) -
         ok_zh, reason_zh = imagenet.imagenet_status()
     ok_en, reason_en = imagenet.imagenet_status()
     assert not ok_zh and not ok_en
-    assert reason_zh.startswith("ImageNet ResNet-18 不可用") and str(tmp_path) in reason_zh
+    assert reason_zh.startswith("ImageNet ResNet-18 不可用") and str(tmp_path) not in reason_zh
     assert reason_en.startswith("The ImageNet ResNet-18 is unavailable")

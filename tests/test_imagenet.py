@@ -33,10 +33,14 @@ def fake_cache(root, state) -> None:
     torch.save(state, folder / imagenet.WEIGHTS_FILE)
 
 
-def test_unavailable_with_an_empty_cache(empty_cache):
-    ok, reason = imagenet.imagenet_status()
-    assert not ok
-    assert imagenet.WEIGHTS_FILE in reason and str(empty_cache) in reason and "download" in reason
+def test_unavailable_with_an_empty_cache(empty_cache, caplog):
+    with caplog.at_level("WARNING", logger=imagenet.log.name):
+        ok, reason = imagenet.imagenet_status()
+    assert not ok and "unavailable" in reason
+    # The user reads one plain sentence (issue 13 item 10); the file, folder and URL go to the server log.
+    for detail in (imagenet.WEIGHTS_FILE, str(empty_cache), imagenet.WEIGHTS_URL, "/"):
+        assert detail not in reason
+    assert str(empty_cache) in caplog.text and imagenet.WEIGHTS_URL in caplog.text
     with pytest.raises(ValueError, match="unavailable"):
         imagenet.load_imagenet_model()
 
@@ -46,6 +50,7 @@ def test_available_with_a_faked_cache(empty_cache, random_state):
     assert imagenet.weights_path() == empty_cache / "hub" / "checkpoints" / imagenet.WEIGHTS_FILE
     ok, reason = imagenet.imagenet_status()
     assert ok, reason
+    assert str(empty_cache) not in reason  # no server path in a status line
     model = imagenet.load_imagenet_model()
     assert not model.training
     for key, value in random_state.items():
@@ -62,11 +67,11 @@ def test_corrupt_or_wrong_weights_are_reported(empty_cache, random_state):
     folder.mkdir(parents=True)
     (folder / imagenet.WEIGHTS_FILE).write_bytes(b"truncated download")
     ok, reason = imagenet.imagenet_status()
-    assert not ok and "cannot be read" in reason
+    assert not ok and "cannot be used" in reason and str(folder) not in reason
     wrong = {k: v for k, v in random_state.items() if not k.startswith("fc.")}
     torch.save(wrong, folder / imagenet.WEIGHTS_FILE)
     ok, reason = imagenet.imagenet_status()
-    assert not ok and "do not fit" in reason
+    assert not ok and "cannot be used" in reason and str(folder) not in reason
 
 
 def test_matches_torchvision_when_it_imports(empty_cache, random_state):

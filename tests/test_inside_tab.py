@@ -53,6 +53,20 @@ def test_tab_api_through_gradio_client(monkeypatch, tmp_path):
         assert Image.open(overlay_path).size == (96, 96)
         assert score["method"] == "Grad-CAM" and 0.0 <= score["deletion_auc"] <= 1.0
         assert 0.0 <= score["random_auc"] <= 1.0
+        # Issue 13 items 3-4: the references and the verdict are returned beside the old fields.
+        for key in ("intensity_auc", "insertion_auc", "random_insertion_auc", "intensity_insertion_auc"):
+            assert 0.0 <= score[key] <= 1.0, key
+        from explainer.inside.deletion_metric import FaithfulnessScores, faithfulness_verdict
+
+        assert score["verdict"] == faithfulness_verdict(FaithfulnessScores(
+            score["deletion_auc"], score["random_auc"], score["intensity_auc"], score["insertion_auc"],
+            score["random_insertion_auc"], score["intensity_insertion_auc"]))
+        assert score["better_than_intensity"] == (score["deletion_auc"] < score["intensity_auc"])
+        assert score["completeness"] is None  # Grad-CAM has no completeness axiom
+        _, ig = client.predict(image, "Integrated Gradients", api_name="/attribute")
+        c = ig["completeness"]
+        assert c["gap"] == pytest.approx(c["attribution_sum"] - c["logit_difference"], abs=2e-4)
+        assert c["relative_gap"] == pytest.approx(abs(c["gap"]) / abs(c["logit_difference"]), abs=1e-3)
 
         bad = tmp_path / "photo.png"
         bad.write_text("not an image")
@@ -83,8 +97,9 @@ def test_tab_builds_without_checkpoint(monkeypatch):
     monkeypatch.setattr(inside_models, "fashion_model", missing)
     with gr.Blocks() as demo:
         inside_tab.build()
-    texts = [getattr(b, "value", "") for b in demo.blocks.values() if isinstance(b, gr.Markdown)]
-    assert any("not available yet" in str(t) for t in texts)
+    texts = [str(getattr(b, "value", "")) for b in demo.blocks.values() if isinstance(b, gr.Markdown)]
+    assert any("not available yet" in t for t in texts)
+    assert not any("x.safetensors" in t for t in texts)  # the server's file name stays in its log
     with pytest.raises(gr.Error, match="missing"):
         inside_handlers.api_predict(str(example_paths()[0]))
 
@@ -116,7 +131,7 @@ def test_tab_opens_with_default_results_from_warm_up(monkeypatch):
     inside_tab.warm_up()
     with gr.Blocks():
         refreshes = inside_tab.build()
-    sections = [r for r in refreshes if r.every_load]
+    sections = [r for r in refreshes if r.every_load and r.fn is not inside_tab._translated_notes]
     assert len(sections) == 4
     misses = compute_once.NUMBERS.misses
     for r in sections:
@@ -140,3 +155,38 @@ def test_new_image_or_model_clears_attributions_and_sanity_check():
     kinds = sorted(type(o).__name__ for o in clear[0].outputs)
     assert kinds == ["Markdown", "Markdown", "Plot", "Plot", "Plot", "Plot", "State"]
     assert inside_tab._clear_dependents() == (None, None, "", None, None, None, "")
+
+
+def test_choice_labels_are_translated_and_never_equal_a_value(monkeypatch):
+    """Issue 13 item 13: choices show translated labels, the API values stay English -- and no gr.I18n key may
+    equal a value (the browser would translate the value too, ui/boundary.py)."""
+    import gradio as gr
+    from gradio.i18n import I18nData
+
+    from explainer.inside import imagenet
+    from explainer.ui import inside_tab
+    from explainer.ui.boundary import I18N
+
+    monkeypatch.setattr(imagenet, "imagenet_status", lambda: (False, "unavailable"))
+    with gr.Blocks() as demo:
+        refreshes = inside_tab.build()
+    choosers = [b for b in demo.blocks.values() if isinstance(b, (gr.Radio, gr.Dropdown, gr.CheckboxGroup))]
+    values = {v for b in choosers for _, v in b.choices}
+    assert {"predicted", "auto", "shared", "Saliency", "Integrated Gradients"} <= values
+    keys = set(I18N.translations["en"])
+    assert not values & keys
+    methods = next(b for b in choosers if {v for _, v in b.choices} == set(inside_tab.METHODS))
+    assert all(isinstance(label, I18nData) for label, _ in methods.choices)
+    # Without ImageNet weights there is nothing to choose: the model radio is hidden, no reason or path shown.
+    radio = next(b for b in choosers if b.label is not None and getattr(b.label, "key", "") == "Model")
+    assert radio.visible is False and radio.choices == [("Fashion-MNIST ResNet-18", "Fashion-MNIST ResNet-18")]
+    assert radio.info is None
+    # Server-made labels (targets, Grad-CAM layers, the Upload/Draw tabs) in the page's language.
+    from explainer.i18n import CHINESE, use_language
+
+    notes = next(r for r in refreshes if r.fn is inside_tab._translated_notes)
+    with use_language(CHINESE):
+        _limits, upload, draw, target, layers = notes.fn("Fashion-MNIST ResNet-18")
+    assert upload.label == "上传" and draw.label == "绘制"
+    assert target["choices"][0] == ("预测的类别", "predicted") and ("裤子", "Trouser") in target["choices"]
+    assert layers["choices"][0][1] == "layer4.1" and "残差块输出" in layers["choices"][0][0]

@@ -10,11 +10,19 @@ from matplotlib.figure import Figure
 from explainer.inside.attribution_methods import GRADCAM, IG, SALIENCY
 from explainer.inside.images import prepare_fashion
 from explainer.inside.sanity_check import (
+    COLLAPSED,
+    FAILS,
+    PASSES,
+    THRESHOLD,
+    SanityResult,
     cascading_randomization,
+    flat_steps,
     randomization_units,
     randomized_similarity,
     sanity_curve_figure,
     sanity_maps_figure,
+    sanity_status,
+    sanity_verdict,
     spearman,
 )
 from explainer.training.samples import example_paths
@@ -41,11 +49,14 @@ def test_cascading_randomization_on_tiny_model(model, x):
     assert r.steps == ["trained", "fc", "+ layer2", "+ layer1", "+ stem (conv1, bn1)"]
     for m in r.methods:
         assert len(r.maps[m]) == len(r.steps) and r.correlations[m][0] == pytest.approx(1.0)
-        rest = np.nan_to_num(np.asarray(r.correlations[m][1:]), nan=0.0)
-        assert r.decorrelated[m] == (np.abs(rest).mean() < r.threshold)  # the verdict is computed, not assumed
+        rest = np.asarray(r.correlations[m][1:])
+        rest = rest[~np.isnan(rest)]  # flat maps have no ρ: left out, never counted as ρ = 0
+        if rest.size:
+            assert r.decorrelated[m] == (np.abs(rest).mean() < r.threshold)  # computed, not assumed
+        assert r.decorrelated[m] == (r.status[m] == PASSES)
         assert m in r.text
         flagged = f"**{m}** does **not** decorrelate" in r.text
-        assert flagged == (not r.decorrelated[m])
+        assert flagged == (r.status[m] == FAILS)
     assert seen == sorted(seen) and seen[-1] == 1.0
     for k, v in model.state_dict().items():
         torch.testing.assert_close(v, before[k])  # the original model is untouched
@@ -54,6 +65,48 @@ def test_cascading_randomization_on_tiny_model(model, x):
     assert [u[0] for u in units] == ["fc", "layer2.0", "layer1.0", "stem (conv1, bn1)"]
     with pytest.raises(ValueError):
         cascading_randomization(model, x, ["LIME"])
+
+
+NAN = float("nan")
+STATUSES = [
+    # correlations (step 0 = trained, always 1 unless the trained map is flat) → status
+    ([1.0, 0.2, 0.1, 0.0], PASSES),
+    ([1.0, 0.9, 0.8, 0.7], FAILS),
+    ([1.0, -0.9, -0.8, -0.7], FAILS),  # strongly anti-correlated is not "decorrelated"
+    ([1.0, NAN, NAN, NAN], COLLAPSED),  # Grad-CAM once layer4 is random: flat maps, ρ undefined
+    ([NAN, NAN, NAN], COLLAPSED),  # the trained map itself is flat
+    ([1.0, 0.9, NAN, NAN], FAILS),  # the flat steps do not pull the mean down (was: NaN → 0 → 0.45 "passes")
+    ([1.0, 0.2, NAN, NAN], PASSES),
+    ([1.0, THRESHOLD, THRESHOLD], FAILS),  # the cut-off itself does not pass
+]
+
+
+@pytest.mark.parametrize(("correlations", "status"), STATUSES)
+def test_sanity_status_is_a_function_of_the_correlations(correlations, status):
+    assert sanity_status(correlations) == status
+    text = sanity_verdict({SALIENCY: correlations}, ["trained", "fc", "+ layer2", "+ layer1"][: len(correlations)],
+                          THRESHOLD)
+    assert ("map collapsed" in text) == (status == COLLAPSED)
+    assert ("does **not** decorrelate" in text) == (status == FAILS)
+    assert ("passes" in text) == (status == PASSES)
+    assert "this app's convention" in text and "give no threshold" in text  # the cut-off is ours, not the paper's
+    flat = flat_steps(correlations)
+    assert flat == [i for i, c in enumerate(correlations) if i > 0 and (np.isnan(c) or np.isnan(correlations[0]))]
+    if flat and status != COLLAPSED:
+        assert f"at {len(flat)} of {len(correlations) - 1} randomized steps" in text
+
+
+def test_collapsed_maps_are_drawn_as_flat_not_as_rho_zero():
+    flat_map, peaked = np.zeros((4, 4)), np.arange(16.0).reshape(4, 4)
+    result = SanityResult([GRADCAM], ["trained", "fc", "+ layer2"], 0, {GRADCAM: [peaked, peaked, flat_map]},
+                          {GRADCAM: [1.0, 0.6, NAN]}, THRESHOLD, {GRADCAM: False}, "", {GRADCAM: FAILS})
+    maps = sanity_maps_figure(result)
+    assert [ax.get_xlabel() for ax in maps.axes[1:3]] == ["ρ=0.60", "flat (no ρ)"]  # never "ρ=nan"
+    curve = sanity_curve_figure(result)
+    labels = [t.get_text() for t in curve.axes[0].get_legend().get_texts()]
+    assert "map flat: ρ undefined" in labels and any("this app's cut-off" in label for label in labels)
+    line = curve.axes[0].lines[0]
+    assert np.isnan(line.get_ydata()[2])  # a gap where the map is flat, not a point at 0
 
 
 # --- the shipped checkpoint ------------------------------------------------------------------------

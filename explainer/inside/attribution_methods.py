@@ -48,6 +48,12 @@ SMOOTHGRAD_BASES: tuple[str, ...] = (SALIENCY, IG)
 SIGNED: frozenset[str] = frozenset({IG, OCCLUSION})
 #: The Fashion-MNIST baseline: a black pixel after normalization (the dataset's background).
 FASHION_BASELINE = (0.0 - MEAN) / STD
+#: Sundararajan et al. (2017, §3) suggest checking that IG's attributions add up to within 5 % of
+#: f(x) − f(baseline), and raising the number of steps otherwise.
+COMPLETENESS_TOLERANCE = 0.05
+#: A target class the model gives less than this probability: its maps explain evidence for a class the
+#: model does not see in the image (this app's convention; 5 % is half of chance level on 10 classes).
+LOW_TARGET_PROBABILITY = 0.05
 
 ProgressFn = Callable[[float, str], None]
 
@@ -75,6 +81,51 @@ class AttributionSettings:
     seed: int = 0
 
 
+@dataclass(frozen=True)
+class Completeness:
+    """Integrated Gradients' completeness axiom, measured: Σ attributions vs f(x) − f(baseline), where f
+    is the target class's logit (Sundararajan et al. 2017). Captum's convergence delta is their difference."""
+
+    attribution_sum: float
+    output_difference: float  # logit_t(x) − logit_t(baseline)
+
+    @property
+    def gap(self) -> float:
+        """Σ attributions − (f(x) − f(baseline)): what the finite number of path steps misses."""
+        return self.attribution_sum - self.output_difference
+
+    @property
+    def relative_gap(self) -> float:
+        """|gap| / |f(x) − f(baseline)| (inf when the difference is 0 and the gap is not)."""
+        if self.output_difference == 0:
+            return 0.0 if self.gap == 0 else float("inf")
+        return abs(self.gap) / abs(self.output_difference)
+
+
+def completeness_text(c: Completeness, steps: int) -> str:
+    """One Markdown sentence: the two sides of the axiom, their gap and what it means (``COMPLETENESS_TOLERANCE``)."""
+    numbers = tr("**Integrated Gradients, completeness**: Σ attributions = {total:.3f}; logit(x) − logit(black "
+                 "image) = {diff:.3f}; gap {gap:+.3f} ({rel:.1%}) with {steps} path steps.",
+                 total=c.attribution_sum, diff=c.output_difference, gap=c.gap, rel=c.relative_gap, steps=steps)
+    if c.relative_gap <= COMPLETENESS_TOLERANCE:
+        reading = tr("Within {tol:.0%}: the attributions account for the whole change of the logit, as the axiom "
+                     "requires.", tol=COMPLETENESS_TOLERANCE)
+    else:
+        reading = tr("More than {tol:.0%} apart: the path integral is too coarse here; more steps would close the "
+                     "gap (Sundararajan et al.).", tol=COMPLETENESS_TOLERANCE)
+    return numbers + " " + reading
+
+
+def low_target_warning(probability: float, class_name: str) -> str:
+    """A warning when the model gives the target class less than ``LOW_TARGET_PROBABILITY``, else ""."""
+    if probability >= LOW_TARGET_PROBABILITY:
+        return ""
+    return tr("⚠️ The model gives *{class_name}* only {p:.1%} (below {limit:.0%}): these maps explain evidence "
+              "for a class the model does not see in this image. Read them as what would push it towards "
+              "*{class_name}*, not as why it decided.", class_name=class_name, p=probability,
+              limit=LOW_TARGET_PROBABILITY)
+
+
 @dataclass
 class Attribution:
     """One attribution map. ``map``: float32 (H, W) at input resolution (channels summed)."""
@@ -84,7 +135,8 @@ class Attribution:
     map: np.ndarray
     signed: bool
     layer: str | None = None  # Grad-CAM only
-    delta: float | None = None  # IG only: Captum's convergence delta (completeness error)
+    delta: float | None = None  # IG only: |Captum's convergence delta| (completeness error)
+    completeness: Completeness | None = None  # IG only: both sides of the completeness axiom
     raw: Tensor | None = field(default=None, repr=False)  # Captum's output, (1, C, H, W)
 
 
@@ -236,6 +288,7 @@ def attribute(
     # runs forward passes, which must not build an autograd graph.
     x = x.detach().clone().requires_grad_(method != OCCLUSION)
     delta = None
+    completeness = None
     layer = None
     # Captum differentiates with torch.autograd.grad(outputs, inputs): no weight gradient is computed or
     # stored: the parameters (their flags, their .grad) are left as they are.
@@ -251,6 +304,9 @@ def attribute(
             return_convergence_delta=True,
         )
         delta = float(d.abs().max())
+        total = float(raw.detach().double().sum())
+        # Captum's delta = Σ attributions − (f(x) − f(baseline)), so the logit difference is recovered exactly.
+        completeness = Completeness(total, total - float(d.detach().double().sum()))
     elif method == GRADCAM:
         layer = settings.gradcam_layer or block_names(model)[-1]
         module, to_input = _layer_module(model, layer)
@@ -274,7 +330,8 @@ def attribute(
     if single_pass:
         t = chosen["target"]
     attr_map = raw.detach().sum(dim=1)[0].float().numpy()
-    return Attribution(method, t, attr_map, method in SIGNED, layer=layer, delta=delta, raw=raw.detach())
+    return Attribution(method, t, attr_map, method in SIGNED, layer=layer, delta=delta, completeness=completeness,
+                       raw=raw.detach())
 
 
 def _predicted_logit(model: nn.Module) -> tuple[Callable[[Tensor], Tensor], dict[str, int]]:

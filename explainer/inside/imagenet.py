@@ -6,6 +6,10 @@ nothing is downloaded at run time. The weights load into *our* ``build_resnet(to
 -- the state-dict names are torchvision's -- so torchvision itself is not needed for the model; it is
 only asked (if importable) for the 1000 class names. Any problem makes the model "unavailable"
 with a reason; the app never fails to start because of it.
+
+The reasons a user reads are plain sentences without server paths or URLs (the tab hides the option
+when the model is unavailable); the details -- which file, which folder, where to fetch it
+(``WEIGHTS_URL``) -- go to the server log, once per file state.
 """
 
 from __future__ import annotations
@@ -59,21 +63,33 @@ def imagenet_status() -> tuple[bool, str]:
         return False, str(err)
     except Exception as err:  # noqa: BLE001 -- availability must never crash the app
         log.exception("ImageNet model check failed")
-        return False, tr("The ImageNet ResNet-18 could not be loaded ({error}).", error=f"{type(err).__name__}: {err}")
-    return True, tr("ImageNet ResNet-18 loaded from {path}.", path=weights_path())
+        return False, tr("The ImageNet ResNet-18 could not be loaded ({error}).", error=type(err).__name__)
+    return True, tr("The ImageNet ResNet-18 is installed.")
 
 
 def load_imagenet_model() -> ResNet:
     """The ImageNet ResNet-18 in eval mode (cached while the file is unchanged); ``ImageNetUnavailable``."""
     path = weights_path()
     if not path.is_file():
-        raise ImageNetUnavailable(tr(
-            "The ImageNet ResNet-18 is unavailable: its weights {file} are not in the torch hub cache ({folder}) and "
-            "this app does not download at run time. To enable it, fetch {url} once into that folder (or set "
-            "TORCH_HOME).", file=WEIGHTS_FILE, folder=path.parent, url=WEIGHTS_URL,
-        ))
+        _log_once(f"ImageNet ResNet-18 unavailable: {WEIGHTS_FILE} is not in {path.parent}; this app does not "
+                  f"download at run time. To enable it, fetch {WEIGHTS_URL} into that folder (or set TORCH_HOME).")
+        raise ImageNetUnavailable(tr("The ImageNet ResNet-18 is unavailable: its weights are not installed on this "
+                                     "server."))
     stat = path.stat()
     return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _log_once(message: str) -> None:
+    """Log a developer's detail (paths, URL) once, not on every request that finds the model missing."""
+    log.warning(message)
+
+
+def _unusable(detail: str) -> ImageNetUnavailable:
+    """The user's sentence for weights that are present but unusable; ``detail`` (with the path) is logged."""
+    _log_once(detail)
+    return ImageNetUnavailable(tr("The ImageNet ResNet-18 is unavailable: its weights file on this server cannot "
+                                  "be used."))
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,16 +99,14 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> ResNet:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)  # no pickle code execution
     except Exception as err:  # noqa: BLE001 -- torch raises many types for corrupt files
-        raise ImageNetUnavailable(tr("The ImageNet weights {path} cannot be read ({error}).", path=path,
-                                     error=f"{type(err).__name__}: {err}")) from err
+        raise _unusable(f"The ImageNet weights {path} cannot be read ({type(err).__name__}: {err}).") from err
     if not isinstance(state, dict):
-        raise ImageNetUnavailable(tr("The ImageNet weights {path} do not hold a state dict.", path=path))
+        raise _unusable(f"The ImageNet weights {path} do not hold a state dict.")
     model = build_resnet(torchvision_spec(18))
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as err:
-        raise ImageNetUnavailable(tr("The ImageNet weights {path} do not fit ResNet-18 ({error}).", path=path,
-                                     error=str(err)[:300])) from err
+        raise _unusable(f"The ImageNet weights {path} do not fit ResNet-18 ({str(err)[:300]}).") from err
     return model.eval().to(memory_format=torch.channels_last)  # faster CPU convolutions
 
 

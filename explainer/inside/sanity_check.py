@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -89,6 +89,15 @@ def _reinitialize(modules: Sequence[nn.Module]) -> None:
                 m.reset_parameters()
 
 
+# Outcomes of the sanity check per method (ids; ``tr`` shows them).
+PASSES = N_("passes")
+FAILS = N_("does not decorrelate")
+COLLAPSED = N_("map collapsed")
+#: Mean |ρ| below this counts as "decorrelated". This app's convention: Adebayo et al. compare the maps by
+#: eye and by rank correlation but give no cut-off.
+THRESHOLD = 0.5
+
+
 @dataclass
 class SanityResult:
     """Maps and rank correlations along the cascade; step 0 is the trained model."""
@@ -97,10 +106,11 @@ class SanityResult:
     steps: list[str]  # "trained", then "fc", "+ layer4", …
     target: int
     maps: dict[str, list[np.ndarray]]
-    correlations: dict[str, list[float]]  # Spearman(|map_step|, |map_trained|); NaN if a map is flat
+    correlations: dict[str, list[float]]  # Spearman(|map_step|, |map_trained|); NaN where a map is flat
     threshold: float
-    decorrelated: dict[str, bool]
+    decorrelated: dict[str, bool]  # status == PASSES
     text: str
+    status: dict[str, str] = field(default_factory=dict)  # PASSES, FAILS or COLLAPSED
 
 
 def cascading_randomization(
@@ -112,7 +122,7 @@ def cascading_randomization(
     settings: AttributionSettings = SANITY_SETTINGS,
     baseline: float | Tensor | None = None,
     granularity: str = "stage",
-    threshold: float = 0.5,
+    threshold: float = THRESHOLD,
     seed: int = 0,
     progress: ProgressFn | None = None,
 ) -> SanityResult:
@@ -120,8 +130,9 @@ def cascading_randomization(
 
     After re-initialising each unit from the top down, every method's map is recomputed for the
     *original* target class and compared with the trained model's map by Spearman rank correlation
-    of absolute values. A method "passes" when its mean |ρ| over the randomized steps
-    (``randomized_similarity``) is below ``threshold``.
+    of absolute values. A method "passes" when its mean |ρ| over the randomized steps where its map is
+    not flat (``randomized_similarity``) is below ``threshold``; a map that is flat at every randomized
+    step has "collapsed" (``sanity_status``): reported as such, neither pass nor fail.
     """
     check_model_and_image(model, x)
     unknown = [m for m in methods if m not in METHODS]
@@ -153,31 +164,63 @@ def cascading_randomization(
     if progress:
         progress(1.0, tr("done"))
     correlations = {m: [spearman(np.abs(v), np.abs(maps[m][0])) for v in maps[m]] for m in methods}
-    decorrelated = {m: randomized_similarity(c) < threshold for m, c in correlations.items()}
+    status = {m: sanity_status(c, threshold) for m, c in correlations.items()}
     return SanityResult(
-        list(methods), steps, t, maps, correlations, threshold, decorrelated,
-        _verdict(correlations, steps, threshold),
+        list(methods), steps, t, maps, correlations, threshold, {m: s == PASSES for m, s in status.items()},
+        sanity_verdict(correlations, steps, threshold), status,
     )
 
 
+def flat_steps(correlations: Sequence[float]) -> list[int]:
+    """Indices of the randomized steps (≥ 1) whose map was flat: ρ undefined (NaN) while the trained map
+    was not. A flat map has no ranking, so its ρ is no evidence either way."""
+    if np.isnan(correlations[0]):
+        return list(range(1, len(correlations)))
+    return [i for i, c in enumerate(correlations) if i > 0 and np.isnan(c)]
+
+
 def randomized_similarity(correlations: Sequence[float]) -> float:
-    """Mean |ρ| over the randomized steps (step 0, the trained model, excluded; NaN = flat map = 0).
+    """Mean |ρ| over the randomized steps (step 0, the trained model, excluded) where the map is not flat;
+    NaN when there is no such step (the map collapsed).
 
     Averaging over the cascade rather than reading the last step alone matters for coarse maps:
     Grad-CAM at layer4 has 3×3 cells, so one step's ρ can swing between −0.7 and 0.8 by chance.
     """
-    rest = np.nan_to_num(np.asarray(correlations[1:], dtype=np.float64), nan=0.0)
+    if np.isnan(correlations[0]):
+        return float("nan")
+    rest = np.asarray(correlations[1:], dtype=np.float64)
+    rest = rest[~np.isnan(rest)]
     return float(np.abs(rest).mean()) if rest.size else float("nan")
 
 
-def _verdict(correlations: dict[str, list[float]], steps: list[str], threshold: float) -> str:
+def sanity_status(correlations: Sequence[float], threshold: float = THRESHOLD) -> str:
+    """``COLLAPSED`` when no randomized step has a map with a ranking to compare (or the trained map is
+    flat); else ``PASSES`` when the mean |ρ| of the others is below ``threshold``, ``FAILS`` otherwise."""
+    sim = randomized_similarity(correlations)
+    if np.isnan(sim):
+        return COLLAPSED
+    return PASSES if sim < threshold else FAILS
+
+
+def sanity_verdict(correlations: dict[str, list[float]], steps: list[str], threshold: float) -> str:
+    """One Markdown line per method (its status, with the numbers it rests on), then the cut-off's origin."""
     lines = []
     for m, c in correlations.items():
         sim = randomized_similarity(c)
         final = c[-1]
         final_s = tr("undefined (the map became flat)") if np.isnan(final) else f"{final:.2f}"
         name = method_label(m)
-        if sim < threshold:
+        status = sanity_status(c, threshold)
+        flat = flat_steps(c)
+        if status == COLLAPSED and np.isnan(c[0]):
+            lines.append(tr("- **{method}**: map collapsed — the trained model's map is already flat (all "
+                            "pixels equal), so there is no ranking to compare.", method=name))
+        elif status == COLLAPSED:
+            lines.append(tr(
+                "- **{method}**: map collapsed — from the first randomized step on, its map is flat (all pixels "
+                "equal). It does depend on the weights, but a flat map has no ranking, so ρ is undefined: counted "
+                "neither as passing nor as failing.", method=name))
+        elif status == PASSES:
             lines.append(tr(
                 "- **{method}** passes: its map changes as the model is destroyed (mean |ρ| over the "
                 "randomized steps {sim:.2f} < {threshold}; with all layers random ρ = {final}).",
@@ -190,13 +233,23 @@ def _verdict(correlations: dict[str, list[float]], steps: list[str], threshold: 
                 "input more than what the model learned.",
                 method=name, sim=sim, threshold=threshold, final=final_s,
             ))
-        spread = float(np.nanstd(np.asarray(c[1:], dtype=np.float64))) if len(c) > 2 else 0.0
+        if flat and status != COLLAPSED:
+            lines.append(tr(
+                "  (Its map is flat (collapsed) at {n} of {total} randomized steps ({steps}); the mean |ρ| "
+                "uses the other steps only.)",
+                n=len(flat), total=len(c) - 1, steps=", ".join(step_label(steps[i]) for i in flat),
+            ))
+        defined = np.asarray([v for v in c[1:] if not np.isnan(v)], dtype=np.float64)
+        spread = float(defined.std()) if defined.size > 1 else 0.0
         if spread > 0.3:
             lines.append(tr(
                 "  (ρ of {method} jumps from step to step, std {spread:.2f}: a coarse map gives a noisy "
                 "correlation on one image — try a few images before concluding.)",
                 method=name, spread=spread,
             ))
+    lines.append("")
+    lines.append(tr("The cut-off {threshold} is this app's convention: Adebayo et al. compare the maps by eye and "
+                    "by rank correlation, and give no threshold.", threshold=threshold))
     return "\n".join(lines)
 
 
@@ -217,7 +270,8 @@ def sanity_maps_figure(result: SanityResult) -> Figure:
             if c == 0:
                 ax.set_ylabel(method_label(m), fontsize=8)
             if c > 0:
-                ax.set_xlabel(f"ρ={result.correlations[m][c]:.2f}", fontsize=8)
+                rho = result.correlations[m][c]
+                ax.set_xlabel(tr("flat (no ρ)") if np.isnan(rho) else f"ρ={rho:.2f}", fontsize=8)
     fig.suptitle(tr("Cascading randomization (top → bottom): maps should change as weights are randomized"),
                  fontsize=10)
     return fig
@@ -228,11 +282,18 @@ def sanity_curve_figure(result: SanityResult) -> Figure:
     fig = Figure(figsize=(6.8, 3.6), dpi=100, layout="constrained")
     ax = fig.subplots()
     xs = np.arange(len(result.steps))
+    flat_label = tr("map flat: ρ undefined")
     for m in result.methods:
-        ax.plot(xs, np.nan_to_num(result.correlations[m], nan=0.0), marker="o", label=method_label(m))
+        rho = np.asarray(result.correlations[m], dtype=np.float64)
+        line = ax.plot(xs, rho, marker="o", label=method_label(m))[0]  # NaN (flat map) leaves a gap, not a 0
+        flat = np.isnan(rho)
+        if flat.any():  # collapsed maps are marked on the axis with a cross, not drawn as ρ = 0
+            ax.plot(xs[flat], np.zeros(int(flat.sum())), "x", color=line.get_color(), markersize=9,
+                    label=flat_label)
+            flat_label = None  # one legend entry for all methods
     for sign in (1, -1):  # |ρ| below the threshold counts as decorrelated; strong negative ρ does not
         ax.axhline(sign * result.threshold, color="gray", linestyle="--", linewidth=1,
-                   label=f"±{result.threshold}" if sign == 1 else None)
+                   label=tr("±{threshold}: this app's cut-off", threshold=result.threshold) if sign == 1 else None)
     ax.axhline(0.0, color="black", linewidth=0.5)
     ax.set_xticks(xs, [step_label(s) for s in result.steps], rotation=30, ha="right", fontsize=8)
     ax.set_ylabel(tr("Spearman ρ with trained map (|map|)"))

@@ -7,7 +7,9 @@ Public API (``gradio_client``), each with sensible defaults for everything else:
 
 * ``/predict(image)`` → label with confidences (Fashion-MNIST model, auto invert);
 * ``/feature_maps(image, layer)`` → the grid of the most active channels as an image;
-* ``/attribute(image, method)`` → the map overlaid on the input, and its deletion score (JSON).
+* ``/attribute(image, method)`` → the map overlaid on the input, and its faithfulness scores (JSON):
+  deletion and insertion AUCs next to the two references (random order, model-free brightness order),
+  the verdict, and for Integrated Gradients both sides of the completeness axiom.
 """
 
 from __future__ import annotations
@@ -25,16 +27,31 @@ from explainer.inside.attribution_methods import (
     METHODS,
     SALIENCY,
     SMOOTHGRAD_BASES,
+    Attribution,
     AttributionSettings,
+    Completeness,
+    completeness_text,
     gradcam_layer_label,
     gradcam_layers,
+    low_target_warning,
     method_label,
     with_settings,
 )
 from explainer.inside.attribution_overlays import attribution_figure, overlay
-from explainer.inside.branch_shortcut import branch_shortcut_figure, norm_ratio_figure
-from explainer.inside.deletion_metric import deletion_figure
-from explainer.inside.sanity_check import SANITY_SETTINGS, _verdict, sanity_curve_figure, sanity_maps_figure
+from explainer.inside.branch_shortcut import branch_shortcut_figure, norm_ratio_figure, ratio_reading
+from explainer.inside.deletion_metric import (
+    AUC_MARGIN,
+    DELETION,
+    INSERTION,
+    INTENSITY,
+    RANDOM,
+    DeletionCurve,
+    FaithfulnessScores,
+    deletion_figure,
+    faithfulness_verdict,
+    scores_of,
+)
+from explainer.inside.sanity_check import SANITY_SETTINGS, sanity_curve_figure, sanity_maps_figure, sanity_verdict
 from explainer.training.fashion_mnist import class_label
 from explainer.ui import file_inputs, inside_results, validation
 from explainer.ui.boundary import ui_errors
@@ -43,6 +60,9 @@ from explainer.ui.inside_models import FASHION, HEAVY_WORK, IMAGENET, Bundle, bu
 from explainer.ui.inside_results import rendered
 
 PREDICTED = "predicted"
+# Displayed labels of choices whose values are API names (English). A label's id must differ from every
+# choice value: Gradio's frontend translates any displayed string that is a gr.I18n key (ui/boundary.py).
+PREDICTED_LABEL = N_("the predicted class")
 DEFAULT_LAYER = "layer1"
 SCALES: tuple[str, ...] = ("shared", "per-map")
 # Every name a client sends is one of the widget's choices, or refused with one of these sentences
@@ -117,6 +137,11 @@ def layer_choices(model: nn.Module) -> list[str]:
     return features.feature_map_names(model)
 
 
+def target_choices(class_names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(label in the user's language, API value) pairs for the target dropdown: "predicted", then the classes."""
+    return [(tr(PREDICTED_LABEL), PREDICTED), *((class_label(n), n) for n in class_names)]
+
+
 def gradcam_choices(model: nn.Module) -> list[tuple[str, str]]:
     """(label in the user's language, layer id) pairs for the Grad-CAM layer dropdown, deepest first."""
     return [(gradcam_layer_label(n), n) for n in gradcam_layers(model)]
@@ -136,18 +161,58 @@ def _enlarge(image: np.ndarray) -> np.ndarray:
     return np.repeat(np.repeat(image, 3, axis=0), 3, axis=1)
 
 
-def _scores_markdown(rows: list[tuple[str, float]], random_auc: float, class_name: str) -> str:
+def _versus(beats_random: bool, beats_intensity: bool) -> str:
+    """Which references one AUC beats, in words."""
+    if beats_random and beats_intensity:
+        return tr("beats both")
+    if beats_random:
+        return tr("beats random only")
+    return tr("beats brightness only") if beats_intensity else tr("beats neither")
+
+
+def _scores_markdown(rows: list[tuple[str, FaithfulnessScores]], refs: dict[tuple[str, str], DeletionCurve],
+                     class_name: str) -> str:
+    """The score table: each method's deletion and insertion AUC against both references, and its verdict."""
     lines = [
-        tr("**Deletion scores** for *{class_name}* (area under the probability curve; lower = more faithful). "
-           "Random order: **{random_auc:.3f}**.", class_name=class_name, random_auc=random_auc),
+        tr("**Faithfulness** for *{class_name}*. Deletion: area under the probability curve as the most attributed "
+           "pixels are blacked out (lower is better). Insertion: area as they are put back into a blurred copy "
+           "(higher is better). References — random order: deletion **{dr:.3f}**, insertion **{ir:.3f}**; "
+           "brightness order (no model at all): deletion **{di:.3f}**, insertion **{ii:.3f}**.",
+           class_name=class_name, dr=refs[DELETION, RANDOM].auc, ir=refs[INSERTION, RANDOM].auc,
+           di=refs[DELETION, INTENSITY].auc, ii=refs[INSERTION, INTENSITY].auc),
         "",
-        tr("| method | deletion AUC | vs random |"),
-        "|---|---|---|",
+        tr("| method | deletion AUC ↓ | insertion AUC ↑ | verdict |"),
+        "|---|---|---|---|",
     ]
-    for method, auc in rows:
-        verdict = tr("better than random") if auc < random_auc else tr("**not** better than random")
-        lines.append(f"| {tr(method)} | {auc:.3f} | {verdict} |")
+    for method, sc in rows:
+        (dr, ir), (di, ii) = sc.beats(RANDOM), sc.beats(INTENSITY)
+        lines.append(f"| {method_label(method)} | {sc.deletion:.3f} ({_versus(dr, di)}) | "
+                     f"{sc.insertion:.3f} ({_versus(ir, ii)}) | {tr(faithfulness_verdict(sc))} |")
+    lines += ["", tr("Beating random order is necessary, not sufficient: on a black background, blacking out the "
+                     "brightest pixels first removes the object with no model at all. Differences under {margin} "
+                     "count as ties.", margin=AUC_MARGIN)]
     return "\n".join(lines)
+
+
+def _completeness_json(c: Completeness | None) -> dict[str, float] | None:
+    if c is None:
+        return None
+    return {"attribution_sum": round(c.attribution_sum, 4), "logit_difference": round(c.output_difference, 4),
+            "gap": round(c.gap, 4), "relative_gap": round(c.relative_gap, 4)}
+
+
+def _faithfulness(b: Bundle, prep: images.PreparedImage, attrs: list[Attribution], t: int,
+                  settings: AttributionSettings
+                  ) -> tuple[list[DeletionCurve], dict[tuple[str, str], DeletionCurve], list[FaithfulnessScores]]:
+    """Each map's deletion and insertion curves for class ``t`` (cached), the four reference curves, the scores."""
+    refs = inside_results.references(b, prep.x, t)
+    curves, scores = [], []
+    for a in attrs:
+        d = inside_results.deletion(b, prep.x, a, t, settings, label=a.method)
+        i = inside_results.insertion(b, prep.x, a, t, settings, label=a.method)
+        curves += [d, i]
+        scores.append(scores_of(d, i, refs))
+    return curves, refs, scores
 
 
 # --- handlers -------------------------------------------------------------------------------------
@@ -180,9 +245,9 @@ def analyse(upload: Any, sketch: Any, source: str, choice: str, invert: str, lay
 
 @ui_errors
 def branch_figures(upload: Any, sketch: Any, source: str, choice: str, invert: str, channel: float) -> tuple:
-    """Branch F(x), shortcut and sum of every block, and the ‖F(x)‖/‖x‖ chart."""
+    """Branch F(x), shortcut and sum of every block, the ‖F(x)‖/‖x‖ chart and its reading."""
     if _nothing_to_show(upload, sketch, source):
-        return None, None
+        return None, None, ""
     channel = -1 if channel is None else channel
     ch = validation.whole_number(channel, N_("Channel (−1 = mean over channels)"), lo=-1, hi=511)
     b = bundle(_model(choice), HEAVY_WORK)
@@ -190,7 +255,7 @@ def branch_figures(upload: Any, sketch: Any, source: str, choice: str, invert: s
     comps = inside_results.block_comparison(b, prep.x)
     ch = None if ch < 0 else ch
     return rendered("blocks", b, prep.x, (ch,), lambda: (png_plot(branch_shortcut_figure(comps, ch)),
-                                                         png_plot(norm_ratio_figure(comps))))
+                                                         png_plot(norm_ratio_figure(comps)), ratio_reading(comps)))
 
 
 @ui_errors
@@ -209,9 +274,9 @@ def update_feature_maps(upload: Any, sketch: Any, source: str, choice: str, inve
 def on_model_change(choice: str) -> tuple:
     """New model: new target classes and Grad-CAM layers."""
     b = bundle(_model(choice))
-    targets = [PREDICTED, *b.class_names]
     layers = gradcam_choices(b.model)
-    return gr.update(choices=targets, value=PREDICTED), gr.update(choices=layers, value=layers[0][1])
+    return (gr.update(choices=target_choices(b.class_names), value=PREDICTED),
+            gr.update(choices=layers, value=layers[0][1]))
 
 
 @ui_errors
@@ -231,20 +296,24 @@ def run_attributions(upload: Any, sketch: Any, source: str, choice: str, invert:
     for i, m in enumerate(methods):  # as attribute_many, one cached map per method
         progress(0.8 * i / len(methods), desc=f"{method_label(m)}…")
         attrs.append(inside_results.attribution(b, prep.x, m, t, settings))
-    progress(0.85, desc=tr("deletion curves…"))
-    curves = [inside_results.deletion(b, prep.x, a, t, settings, label=a.method) for a in attrs]
-    rand = inside_results.random_deletion(b, prep.x, t)
-    class_name = class_label(b.class_names[t])
-    scores = {c.label: c.auc for c in curves}
-    state = {"display": prep.display, "attrs": attrs, "class_name": class_name, "scores": scores}
-    return (
-        *rendered("attributions", b, prep.x, (tuple(methods), t, settings, opacity), lambda: (
-            png_plot(attribution_figure(prep.display, attrs, opacity=opacity, class_name=class_name,
-                                        scores=scores)),
-            png_plot(deletion_figure(curves, rand, class_name)),
-            _scores_markdown([(c.label, c.auc) for c in curves], rand.auc, class_name))),
-        state,
-    )
+    progress(0.85, desc=tr("deletion and insertion curves…"))
+    curves, refs, scores = _faithfulness(b, prep, attrs, t, settings)
+    probability = float(inside_results.prediction(b, prep.x)[t])
+    english_name = b.class_names[t]
+    class_name = class_label(english_name)
+    deletion_aucs = {a.method: sc.deletion for a, sc in zip(attrs, scores)}
+    state = {"display": prep.display, "attrs": attrs, "class_name": english_name, "scores": deletion_aucs}
+
+    def render() -> tuple:
+        notes = [low_target_warning(probability, class_name)]
+        notes += [completeness_text(a.completeness, settings.ig_steps) for a in attrs if a.completeness]
+        table = _scores_markdown([(a.method, sc) for a, sc in zip(attrs, scores)], refs, class_name)
+        return (png_plot(attribution_figure(prep.display, attrs, opacity=opacity, class_name=english_name,
+                                            scores=deletion_aucs)),
+                png_plot(deletion_figure(curves, list(refs.values()), english_name)),
+                "\n\n".join([n for n in notes if n] + [table]))
+
+    return (*rendered("attributions", b, prep.x, (tuple(methods), t, settings, opacity), render), state)
 
 
 def _resolved_target(b: Bundle, prep: images.PreparedImage, target: Any) -> int:
@@ -280,7 +349,7 @@ def run_sanity(upload: Any, sketch: Any, source: str, choice: str, invert: str, 
     result = inside_results.sanity(b, prep.x, tuple(methods), t, settings, progress=lambda f, d: progress(f, desc=d))
 
     def render() -> tuple:
-        shown = replace(result, text=_verdict(result.correlations, result.steps, result.threshold))  # this language
+        shown = replace(result, text=sanity_verdict(result.correlations, result.steps, result.threshold))  # this language
         header = tr("**Sanity check** (Adebayo et al. 2018) for *{class_name}*: weights re-initialised from fc "
                     "down to the stem; ρ = Spearman rank correlation of |map| with the trained model's map.",
                     class_name=class_label(b.class_names[t])) + "\n\n"
@@ -311,20 +380,35 @@ def api_feature_maps(image: Any, layer: str) -> np.ndarray:
 
 @ui_errors
 def api_attribute(image: Any, method: str) -> tuple[np.ndarray, dict[str, Any]]:
-    """/attribute(image, method) → overlay (96, 96, 3) and its deletion score vs random order."""
+    """/attribute(image, method) → overlay (96, 96, 3) and its faithfulness scores (module docstring).
+
+    Fields: ``method``, ``target``, ``deletion_auc`` (lower is better), ``random_auc`` and
+    ``better_than_random`` (deletion, as before); ``intensity_auc`` and ``better_than_intensity`` (deletion
+    against the model-free brightness order); ``insertion_auc`` (higher is better), ``random_insertion_auc``,
+    ``intensity_insertion_auc``; ``verdict`` (an English sentence, ``faithfulness_verdict``); ``completeness``:
+    for Integrated Gradients {attribution_sum, logit_difference, gap, relative_gap}, else null.
+    """
     method = validation.known_name(method, METHODS, UNKNOWN_METHOD)
     b = bundle(FASHION, HEAVY_WORK)
     prep = b.prepare(file_inputs.file_source(image), "auto")
     settings = AttributionSettings()  # attribute()'s defaults, as before the cache
     a = inside_results.attribution(b, prep.x, method, PREDICTED, settings)
     curve = inside_results.deletion(b, prep.x, a, PREDICTED, settings)
-    rand = inside_results.random_deletion(b, prep.x, a.target)
+    inserted = inside_results.insertion(b, prep.x, a, PREDICTED, settings)
+    refs = inside_results.references(b, prep.x, a.target)
+    sc = scores_of(curve, inserted, refs)
     score = {
         "method": method,
         "target": b.class_names[a.target],
         "deletion_auc": round(curve.auc, 4),
-        "random_auc": round(rand.auc, 4),
-        "better_than_random": bool(curve.auc < rand.auc),
+        "random_auc": round(refs[DELETION, RANDOM].auc, 4),
+        "better_than_random": bool(curve.auc < refs[DELETION, RANDOM].auc),
+        "intensity_auc": round(refs[DELETION, INTENSITY].auc, 4),
+        "better_than_intensity": bool(curve.auc < refs[DELETION, INTENSITY].auc),
+        "insertion_auc": round(inserted.auc, 4),
+        "random_insertion_auc": round(refs[INSERTION, RANDOM].auc, 4),
+        "intensity_insertion_auc": round(refs[INSERTION, INTENSITY].auc, 4),
+        "verdict": faithfulness_verdict(sc),
+        "completeness": _completeness_json(a.completeness),
     }
     return overlay(prep.display, a.map, opacity=0.6, signed=a.signed), score
-

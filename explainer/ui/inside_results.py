@@ -29,7 +29,17 @@ from explainer.i18n import current_language
 from explainer.inside import features
 from explainer.inside.attribution_methods import Attribution, AttributionSettings, attribute, resolve_target
 from explainer.inside.branch_shortcut import BlockComparison, compare_blocks
-from explainer.inside.deletion_metric import DeletionCurve, deletion_curve, random_deletion_curve
+from explainer.inside.deletion_metric import (
+    DELETION,
+    INSERTION,
+    INTENSITY,
+    RANDOM,
+    DeletionCurve,
+    deletion_curve,
+    insertion_curve,
+    intensity_curve,
+    random_deletion_curve,
+)
 from explainer.inside.sanity_check import SanityResult, cascading_randomization
 from explainer.ui.compute_once import NUMBERS, VIEWS
 from explainer.ui.inside_models import Bundle
@@ -99,10 +109,33 @@ def deletion(b: Bundle, x: Tensor, a: Attribution, target: int | str, settings: 
                    lambda: deletion_curve(b.model, x, a.map, a.target, baseline=b.baseline, label=label), heavy=True)
 
 
+def insertion(b: Bundle, x: Tensor, a: Attribution, target: int | str, settings: AttributionSettings,
+              label: str = "") -> DeletionCurve:
+    """The insertion curve of ``a`` (from the blurred image, most-attributed pixels back first)."""
+    return _cached("insertion", b, x, (a.method, target, settings, label),
+                   lambda: insertion_curve(b.model, x, a.map, a.target, baseline=b.baseline, label=label), heavy=True)
+
+
 def random_deletion(b: Bundle, x: Tensor, target: int) -> DeletionCurve:
     """The random-order reference curve for class ``target``."""
     return _cached("random_deletion", b, x, (target,),
                    lambda: random_deletion_curve(b.model, x, target, baseline=b.baseline), heavy=True)
+
+
+def references(b: Bundle, x: Tensor, target: int) -> dict[tuple[str, str], DeletionCurve]:
+    """The reference curves for class ``target``, keyed by (kind, reference): random order and the
+    model-free brightness order, each for deletion and insertion."""
+
+    def other(kind: str, reference: str) -> DeletionCurve:
+        if reference == RANDOM:
+            return random_deletion_curve(b.model, x, target, baseline=b.baseline, kind=kind)
+        return intensity_curve(b.model, x, target, baseline=b.baseline, kind=kind)
+
+    out = {(DELETION, RANDOM): random_deletion(b, x, target)}
+    for kind, reference in ((DELETION, INTENSITY), (INSERTION, RANDOM), (INSERTION, INTENSITY)):
+        out[kind, reference] = _cached("reference", b, x, (target, kind, reference),
+                                       lambda k=kind, r=reference: other(k, r), heavy=True)
+    return out
 
 
 def sanity(b: Bundle, x: Tensor, methods: tuple[str, ...], target: int, settings: AttributionSettings,

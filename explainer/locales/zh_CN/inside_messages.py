@@ -101,10 +101,7 @@ MESSAGES: dict[str, str] = {
         "SmoothGrad 只能对显著图（Saliency）或积分梯度（Integrated Gradients）取平均，不能用 {base!r}。",
     "Choose at least one attribution method.": "请至少选择一种归因方法。",
     "done": "完成",
-    "random order (mean of {repeats})": "随机顺序（{repeats} 次的平均）",
     "fraction of pixels deleted (most attributed first)": "删除的像素比例（归因最大的先删）",
-    "Deletion curves: lower area than random = the map finds what the model uses":
-        "删除曲线：面积比随机顺序小 = 这张图找到了模型真正依赖的像素",
     "Opacity must be between 0 and 1, got {opacity}.": "不透明度必须在 0 到 1 之间，收到的是 {opacity}。",
     "input": "输入",
     "deletion AUC {auc:.3f}": "删除 AUC {auc:.3f}",
@@ -144,8 +141,8 @@ MESSAGES: dict[str, str] = {
     "Bag": "包",
     "Ankle boot": "短靴",
     # --- explainer/checkpoint.py, imagenet.py, samples.py: missing or broken files -----------------
-    "Regenerate it with `python -m explainer.training.trainer` (about an hour on 2 cores).":
-        "请用 `python -m explainer.training.trainer` 重新生成（在 2 个 CPU 核上大约需要一小时）。",
+    "Regenerate it with `python -m explainer.training.trainer` (well over an hour on 2 CPU cores: the shipped run took 85 min, see its card).":
+        "请用 `python -m explainer.training.trainer` 重新生成（在 2 个 CPU 核上要一个多小时：随附的那次训练用了 85 分钟，见其说明卡片）。",
     "Checkpoint {path} is missing. {how}": "找不到检查点文件 {path}。{how}",
     "Checkpoint {path} cannot be read ({error}); it is probably truncated or corrupt. {how}":
         "无法读取检查点文件 {path}（{error}）；它可能不完整或已损坏。{how}",
@@ -156,17 +153,138 @@ MESSAGES: dict[str, str] = {
     "Model card {path} is missing. {how}": "找不到模型卡 {path}。{how}",
     "Model card {path} is not valid JSON ({error}). {how}": "模型卡 {path} 不是有效的 JSON（{error}）。{how}",
     "The ImageNet ResNet-18 could not be loaded ({error}).": "无法加载 ImageNet ResNet-18（{error}）。",
-    "ImageNet ResNet-18 loaded from {path}.": "已从 {path} 加载 ImageNet ResNet-18。",
-    "The ImageNet ResNet-18 is unavailable: its weights {file} are not in the torch hub cache ({folder}) and this "
-    "app does not download at run time. To enable it, fetch {url} once into that folder (or set TORCH_HOME).":
-        "ImageNet ResNet-18 不可用：它的权重文件 {file} 不在 torch hub 缓存（{folder}）中，而本应用运行时不会下载。"
-        "要启用它，请先把 {url} 下载到那个文件夹（或设置 TORCH_HOME）。",
-    "The ImageNet weights {path} cannot be read ({error}).": "无法读取 ImageNet 权重文件 {path}（{error}）。",
-    "The ImageNet weights {path} do not hold a state dict.": "ImageNet 权重文件 {path} 里没有 state dict。",
-    "The ImageNet weights {path} do not fit ResNet-18 ({error}).": "ImageNet 权重文件 {path} 与 ResNet-18 不匹配（{error}）。",
     "Bundled sample {path} is missing. Regenerate it with `python -m explainer.training.samples`.":
         "找不到随附的样本文件 {path}。请用 `python -m explainer.training.samples` 重新生成。",
     "Bundled sample {path} is unreadable ({error}). Regenerate it with `python -m explainer.training.samples`.":
         "无法读取随附的样本文件 {path}（{error}）。请用 `python -m explainer.training.samples` 重新生成。",
     "Bundled sample {path} has unexpected arrays {images}/{labels}.": "随附的样本文件 {path} 中的数组形状不对：{images}/{labels}。",
+    # --- issue 13: readings of the Inside tab (faithfulness, completeness, sanity check, ratios, labels) ---
+    "**Integrated Gradients, completeness**: Σ attributions = {total:.3f}; logit(x) − logit(black image) = "
+    "{diff:.3f}; gap {gap:+.3f} ({rel:.1%}) with {steps} path steps.":
+        "**积分梯度的完备性**：归因之和 Σ = {total:.3f}；logit(x) − logit(全黑图像) = {diff:.3f}；"
+        "差距 {gap:+.3f}（{rel:.1%}），路径步数 {steps}。",
+    "Within {tol:.0%}: the attributions account for the whole change of the logit, as the axiom requires.":
+        "差距在 {tol:.0%} 以内：归因解释了 logit 的全部变化，符合完备性公理的要求。",
+    "More than {tol:.0%} apart: the path integral is too coarse here; more steps would close the gap "
+    "(Sundararajan et al.).":
+        "差距超过 {tol:.0%}：这里的路径积分太粗糙；增加步数可以缩小差距（Sundararajan 等人）。",
+    "⚠️ The model gives *{class_name}* only {p:.1%} (below {limit:.0%}): these maps explain evidence for a class "
+    "the model does not see in this image. Read them as what would push it towards *{class_name}*, not as why it "
+    "decided.":
+        "⚠️ 模型给 *{class_name}* 的概率只有 {p:.1%}（低于 {limit:.0%}）：这些图解释的是模型在这张图像里并没有看到的"
+        "类别的证据。应把它们理解为“什么会把模型推向 *{class_name}*”，而不是“模型为什么这样判断”。",
+    "Every block stays close to the identity on this image: the shortcut carries most of the signal and each "
+    "branch adds a small correction.":
+        "在这张图像上，每个残差块都接近恒等映射：信号主要由快捷连接传递，每个分支只加上一个小的修正。",
+    "No block is close to the identity on this image: every branch is about as large as the input it is added "
+    "to, so each block changes its input substantially, while the shortcut still passes the input on unchanged "
+    "(or projected, orange) beside it.":
+        "在这张图像上，没有哪个残差块接近恒等映射：每个分支都和它所加到的输入差不多大，所以每个残差块都大幅改变了"
+        "它的输入；与此同时，快捷连接仍在旁边把输入原样（或经过投影，橙色）传下去。",
+    "In some blocks the branch outweighs the shortcut: there the block rewrites its input rather than correcting "
+    "it.":
+        "在某些残差块中，分支比快捷连接还大：这些残差块是在改写输入，而不是修正输入。",
+    "Some blocks stay close to the identity while others change their input substantially.":
+        "有些残差块接近恒等映射，另一些则大幅改变了它们的输入。",
+    "**Reading the ratios.** ‖F(x)‖/‖shortcut‖ ranges from {lo:.2f} ({lo_block}) to {hi:.2f} ({hi_block}) over "
+    "the {n} blocks: {small} below {small_cut} (close to the identity), {comparable} between {small_cut} and "
+    "{large_cut} (branch about as large as its input), {large} above {large_cut} (branch dominates). These cut-offs "
+    "are this app's convention.":
+        "**如何读这些比值。** 在 {n} 个残差块中，‖F(x)‖/‖快捷连接‖ 从 {lo:.2f}（{lo_block}）到 {hi:.2f}（{hi_block}）："
+        "{small} 个低于 {small_cut}（接近恒等映射），{comparable} 个介于 {small_cut} 和 {large_cut} 之间"
+        "（分支和输入差不多大），{large} 个高于 {large_cut}（分支占主导）。这些分界值是本应用的约定。",
+    "A ratio says how much a block changes the signal on this one image, not how much the network needs that "
+    "block: deleting blocks (the lesion study on the Degradation tab) answers that.":
+        "比值说明的是残差块在这一张图像上把信号改变了多少，而不是网络有多需要这个残差块："
+        "后者要靠删除残差块来回答（“退化”标签页中的消融实验）。",
+    "channel {ch} where the block has it; narrower blocks show their last channel, named on the left":
+        "有该通道的残差块显示通道 {ch}；通道数较少的残差块显示其最后一个通道，见左侧标注",
+    "ch {c} of {n}": "通道 {c}（共 {n} 个）",
+    "deletion": "删除",
+    "insertion": "插入",
+    "random order": "随机顺序",
+    "brightness order (no model)": "按亮度排序（不用模型）",
+    "fails the necessary check: on at least one curve it is not better than random order":
+        "没有通过必要检验：至少在一条曲线上不优于随机顺序",
+    "beats random only: no better than ranking pixels by brightness, which needs no model":
+        "只优于随机顺序：不比按亮度给像素排序更好，而后者根本不需要模型",
+    "beats the brightness order on one curve only: weak evidence": "只在一条曲线上优于按亮度排序：证据很弱",
+    "beats both references on both curves: evidence (not proof) that it ranks pixels the model uses":
+        "在两条曲线上都优于两个参照：这是它排出了模型所用像素的证据（但不是证明）",
+    "Beating random order is necessary, not sufficient: a map should also beat the brightness order":
+        "优于随机顺序是必要条件而非充分条件：归因图还应当优于按亮度排序",
+    "Deletion: a low area is good": "删除：面积越小越好",
+    "fraction of pixels restored into the blurred image": "放回模糊图像中的像素比例",
+    "Insertion: a high area is good": "插入：面积越大越好",
+    "The ImageNet ResNet-18 is installed.": "ImageNet ResNet-18 已安装。",
+    "The ImageNet ResNet-18 is unavailable: its weights are not installed on this server.":
+        "ImageNet ResNet-18 不可用：这台服务器上没有安装它的权重。",
+    "The ImageNet ResNet-18 is unavailable: its weights file on this server cannot be used.":
+        "ImageNet ResNet-18 不可用：这台服务器上的权重文件无法使用。",
+    "passes": "通过",
+    "does not decorrelate": "没有去相关",
+    "map collapsed": "图塌缩了",
+    "map flat: ρ undefined": "图变成常数：ρ 无定义",
+    "flat (no ρ)": "常数图（无 ρ）",
+    "±{threshold}: this app's cut-off": "±{threshold}：本应用的分界值",
+    "The cut-off {threshold} is this app's convention: Adebayo et al. compare the maps by eye and by rank "
+    "correlation, and give no threshold.":
+        "分界值 {threshold} 是本应用的约定：Adebayo 等人用肉眼和秩相关来比较归因图，并没有给出阈值。",
+    "- **{method}**: map collapsed — the trained model's map is already flat (all pixels equal), so there is no "
+    "ranking to compare.":
+        "- **{method}**：图塌缩了——训练好的模型的图本身就是常数（所有像素相等），没有排序可以比较。",
+    "- **{method}**: map collapsed — from the first randomized step on, its map is flat (all pixels equal). It does "
+    "depend on the weights, but a flat map has no ranking, so ρ is undefined: counted neither as passing nor as "
+    "failing.":
+        "- **{method}**：图塌缩了——从第一步随机化开始，它的图就是常数（所有像素相等）。它确实依赖于权重，"
+        "但常数图没有排序，ρ 无定义：既不算通过，也不算失败。",
+    "  (Its map is flat (collapsed) at {n} of {total} randomized steps ({steps}); the mean |ρ| uses the other steps "
+    "only.)":
+        "  （在 {total} 个随机化步骤中，有 {n} 步它的图是常数（塌缩了）：{steps}；平均 |ρ| 只用其余各步计算。）",
+    "the predicted class": "预测的类别",
+    "beats both": "优于两者",
+    "beats random only": "只优于随机",
+    "beats brightness only": "只优于亮度排序",
+    "beats neither": "都不优于",
+    "**Faithfulness** for *{class_name}*. Deletion: area under the probability curve as the most attributed "
+    "pixels are blacked out (lower is better). Insertion: area as they are put back into a blurred copy (higher "
+    "is better). References — random order: deletion **{dr:.3f}**, insertion **{ir:.3f}**; brightness order (no "
+    "model at all): deletion **{di:.3f}**, insertion **{ii:.3f}**.":
+        "*{class_name}* 的**忠实度**。删除：把归因最大的像素先涂黑时概率曲线下的面积（越低越好）。"
+        "插入：把它们先放回模糊副本时的面积（越高越好）。参照——随机顺序：删除 **{dr:.3f}**，插入 **{ir:.3f}**；"
+        "按亮度排序（完全不用模型）：删除 **{di:.3f}**，插入 **{ii:.3f}**。",
+    "| method | deletion AUC ↓ | insertion AUC ↑ | verdict |": "| 方法 | 删除 AUC ↓ | 插入 AUC ↑ | 结论 |",
+    "Beating random order is necessary, not sufficient: on a black background, blacking out the brightest pixels "
+    "first removes the object with no model at all. Differences under {margin} count as ties.":
+        "优于随机顺序是必要条件而非充分条件：在黑色背景上，先把最亮的像素涂黑，不需要任何模型就能去掉物体。"
+        "差异小于 {margin} 视为持平。",
+    "deletion and insertion curves…": "删除与插入曲线……",
+    "> ⚠️ **The trained Fashion-MNIST model is not available yet.** The other tabs work; this one needs the shipped "
+    "checkpoint (see *Reproduce* at the bottom of this tab).":
+        "> ⚠️ **训练好的 Fashion-MNIST 模型暂时不可用。** 其他标签页可以正常使用；这个标签页需要随附的检查点"
+        "（见本页底部的“复现”）。",
+    "Every number on this tab comes from the shipped model and the code in this repository:\n\n"
+    "- train the Fashion-MNIST ResNet-18: `python -m explainer.training.trainer`\n"
+    "- measure its test accuracy: `python -m explainer.training.evaluate`\n"
+    "- regenerate the example images: `python -m explainer.training.samples`\n\n"
+    "The optional ImageNet ResNet-18 appears here when torchvision's weights file `resnet18-f37072fd.pth` is in "
+    "the server's torch hub cache; nothing is downloaded at run time.":
+        "本页的每个数字都来自随附的模型和本仓库中的代码：\n\n"
+        "- 训练 Fashion-MNIST 上的 ResNet-18：`python -m explainer.training.trainer`\n"
+        "- 测量它的测试准确率：`python -m explainer.training.evaluate`\n"
+        "- 重新生成示例图像：`python -m explainer.training.samples`\n\n"
+        "可选的 ImageNet ResNet-18 只有在服务器的 torch hub 缓存中有 torchvision 的权重文件 "
+        "`resnet18-f37072fd.pth` 时才会出现在这里；运行时不会下载任何东西。",
+    "Saliency map": "显著图",
+    "Integrated Gradients (IG)": "积分梯度（IG）",
+    "Grad-CAM (class activation map)": "Grad-CAM 类激活图",
+    "Occlusion (sliding patch)": "遮挡（滑动方块）",
+    "SmoothGrad (average over noisy copies)": "SmoothGrad（对加噪副本取平均）",
+    "automatic (when the border is light)": "自动（边缘较亮时反色）",
+    "always invert": "总是反色",
+    "never invert": "从不反色",
+    "one scale for all maps": "所有图共用一个色标",
+    "each map its own scale": "每张图各用自己的色标",
+    "Reproduce": "复现",
+    "Deletion and insertion curves": "删除与插入曲线",
 }

@@ -167,10 +167,6 @@ MESSAGES: dict[str, str] = {
         "看预测结果、特征图、每个残差块给输入加上了什么，以及带忠实度评分和合理性检验的归因图。",
     "Input {width}×{height} → model input {shape}. {notes}": "输入 {width}×{height} → 模型输入 {shape}。{notes}",
     "Unknown model {name}.": "未知的模型 {name}。",
-    "**Deletion scores** for *{class_name}* (area under the probability curve; lower = more faithful). Random "
-    "order: **{random_auc:.3f}**.":
-        "*{class_name}* 的**删除评分**（概率曲线下的面积；越低越忠实）。随机顺序：**{random_auc:.3f}**。",
-    "| method | deletion AUC | vs random |": "| 方法 | 删除 AUC | 与随机相比 |",
     "Preprocessed as the training images were.": "已按训练图像的方式预处理。",
     "**Sanity check** (Adebayo et al. 2018) for *{class_name}*: weights re-initialised from fc down to the stem; ρ = "
     "Spearman rank correlation of |map| with the trained model's map.":
@@ -190,15 +186,12 @@ MESSAGES: dict[str, str] = {
     "No image yet: pick an example, upload a picture or draw on the sketchpad.":
         "还没有图像：请选一个示例、上传一张图片或在画板上画。",
     "Unknown target class {name}.": "未知的目标类别 {name}。",
-    "better than random": "优于随机",
-    "**not** better than random": "**不**优于随机",
     "Choose at least one attribution method.": "请至少选择一种归因方法。",
     "Unknown method {name}; choose one of {choices}.": "未知的方法 {name}；请从以下选择：{choices}。",
     "Most active channels": "最活跃的通道",
     "Channel (−1 = mean over channels)": "通道（−1 = 所有通道的平均）",
     "Attribution maps": "归因图",
     "Maps as layers are randomised": "逐层随机化时的归因图",
-    "deletion curves…": "删除曲线……",
     "Stage or block": "阶段或残差块",
     "stem, a stage (layerK), a block (layerK.i) or a part of a block":
         "主干（stem）、一个阶段（layerK）、一个残差块（layerK.i）或残差块的一部分",
@@ -210,7 +203,6 @@ MESSAGES: dict[str, str] = {
     "Grad-CAM layer": "类激活图（Grad-CAM）所用的层",
     "SmoothGrad over": "SmoothGrad 基于",
     "Overlay opacity": "叠加不透明度",
-    "Deletion curves": "删除曲线",
     "Rank correlation with the trained map": "与训练好的模型的归因图的秩相关",
     "Model": "模型",
     "Upload": "上传",
