@@ -38,7 +38,7 @@ def test_correlation_answer(plain: int, residual: int, expected: str) -> None:
     assert lesson.answer_longer_correlation(plain, residual) == expected
 
 
-ROWS = [["downsample.0", "Conv2d 1×1", "128×28×28", 8192, 1, "1×1", "2"],
+ROWS = [["downsample.0", "Conv2d 1×1", "128×28×28", "8,192", 1, "1×1", "2"],
         ["downsample.1", "BatchNorm2d", "128×28×28", 256, 0, "1×1", "2"],
         ["conv1", "Conv2d 3×3", "128×28×28", 73728, 1, "3×3", "2"],
         ["relu2", "ReLU", "128×28×27", 0, 0, "7×7", "2"]]
@@ -96,10 +96,13 @@ def test_a_step_is_answered_from_the_tabs_cache_and_its_answer_is_a_choice(key: 
     lesson_tab.lesson_view(key)  # the same view again: from memory
     assert hits() > before
     answer, _why = lesson_tab._answer(key)
-    assert answer in lesson.step(key).choices
-    right = lesson_tab.lesson_reveal(key, answer)
-    wrong = lesson_tab.lesson_reveal(key, next(c for c in lesson.step(key).choices if c != answer))
-    assert right.startswith("✅") and wrong.startswith("❌")
+    choices = lesson.step(key).choices
+    assert answer in choices
+    letter = lesson_tab.GUESS_KEYS[choices.index(answer)]
+    other = next(k for k in lesson_tab.GUESS_KEYS[:len(choices)] if k != letter)
+    assert lesson_tab.lesson_reveal(key, letter).startswith("✅")
+    assert lesson_tab.lesson_reveal(key, other).startswith("❌")
+    assert lesson_tab.lesson_reveal(key, None).startswith("**") and lesson_tab.lesson_reveal(key, "Z").startswith("**")
 
 
 def test_the_tabs_answers_are_the_ones_d2l_prints() -> None:
@@ -114,7 +117,7 @@ def test_a_step_in_chinese_and_a_bad_step_name() -> None:
         text, question, guess, answer = lesson_tab.lesson_step("gradients")
     assert "第一个卷积层" in question
     assert "梯度" in text and "?tab=degradation" in text and answer == ""
-    assert [c[1] for c in guess["choices"]] == ["plain", "residual"] and guess["choices"][0][0] == "普通网络"
+    assert guess["choices"] == [("普通网络", "A"), ("残差网络", "B")]
     with pytest.raises(gr.Error, match="Unknown lesson step"):
         lesson_tab.lesson_view({"not": "a step"})
 

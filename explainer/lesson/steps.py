@@ -160,7 +160,8 @@ def answer_stage_shape(rows: Sequence[Sequence[Any]], stage: str) -> str:
 
 def answer_projection_params(rows: Sequence[Sequence[Any]]) -> str:
     """Parameters of the shortcut's layers (torchvision's ``downsample``: the 1×1 conv and its BN), "8,448"."""
-    return f"{sum(int(r[3]) for r in rows if str(r[0]).startswith('downsample')):,}"
+    # The table may show counts as numbers or as grouped text ("8,192"), depending on the widget.
+    return f"{sum(int(str(r[3]).replace(',', '').replace(' ', '')) for r in rows if str(r[0]).startswith('downsample')):,}"
 
 
 def _larger(plain: float, residual: float) -> str:

@@ -137,6 +137,15 @@ def _answer(key: str) -> tuple[str, str]:
                         choices=", ".join(lesson.STEP_KEYS)))
 
 
+# The guess widget's values are letters, the same for every step (its labels change): a session's widget
+# keeps the choices of the step it last showed, and a letter stays valid whichever that was.
+GUESS_KEYS = "ABCDEFGHIJ"
+
+
+def _guess_choices(s: lesson.Step) -> list[tuple[str, str]]:
+    return [(lesson.choice_label(c), letter) for c, letter in zip(s.choices, GUESS_KEYS)]
+
+
 def _check_step(key: Any) -> str:
     return lesson.step(key if isinstance(key, str) else repr(key)).key
 
@@ -146,8 +155,7 @@ def lesson_step(key: str) -> tuple[Any, ...]:
     """A step's text, its question and the answer choices (in the request's language), no answer yet."""
     s = lesson.step(_check_step(key))
     text = tr(s.text) + "\n\n" + tr(OPEN_IN_TAB, link=f"?{s.link}")
-    choices = [(lesson.choice_label(c), c) for c in s.choices]
-    return f"### {tr(s.title)}\n\n{text}", f"**{tr(s.question)}**", gr.update(choices=choices, value=None), ""
+    return f"### {tr(s.title)}\n\n{text}", f"**{tr(s.question)}**", gr.update(choices=_guess_choices(s), value=None), ""
 
 
 @ui_errors
@@ -172,9 +180,10 @@ def _cleared_view() -> tuple[Any, ...]:
 def lesson_reveal(key: str, guess: Any) -> str:
     """The computed answer to a step's question and the verdict on the guess (no guess: just the answer)."""
     s = lesson.step(_check_step(key))
-    guess = guess if isinstance(guess, str) and guess in s.choices else None
+    index = GUESS_KEYS.find(guess) if isinstance(guess, str) and len(guess) == 1 else -1
+    picked = s.choices[index] if 0 <= index < len(s.choices) else None  # no (or no such) guess: just the answer
     answer, why = _answer(s.key)
-    return lesson.verdict(guess, answer, why)
+    return lesson.verdict(picked, answer, why)
 
 
 @ui_errors
@@ -194,7 +203,7 @@ def build() -> list[Refresh]:
     with gr.Row():
         with gr.Column(scale=1, min_width=280):
             question = gr.Markdown(elem_id="lesson-question")
-            guess = CheckedRadio([(lesson.choice_label(c), c) for c in first.choices], value=None,
+            guess = CheckedRadio(_guess_choices(first), value=None,
                                  label=T("Your guess"), elem_id="lesson-guess")
             with gr.Row():
                 show = gr.Button(T("Show it"), variant="primary", elem_id="lesson-show")
