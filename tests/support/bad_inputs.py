@@ -249,8 +249,10 @@ V = BadFile("valid")
 
 #: A valid call per endpoint (tiny inputs): the request that must succeed after each bad one.
 VALID: dict[str, tuple[Any, ...]] = {
-    "/block_shapes": ("basic", "projection", 8, 16, 2, True, 8, 8),
+    "/block_shapes": ("basic", "projection", 8, 16, 2, True, 8, 8, 32),  # the last: groups (ResNeXt only)
     "/network_shapes": ("ResNet-20", 3, 32, 32, 10),
+    "/compare_networks": ("ResNet-20", "Plain-20", 3, 32, 32, 10),
+    "/compare_pair": ("basic vs bottleneck",),
     "/grad_norms": (8, True, "Kaiming"),
     "/shattered": (8,),
     "/highway": (8,),
@@ -267,6 +269,7 @@ VALID: dict[str, tuple[Any, ...]] = {
     "/run_sanity": (V, None, FASHION, "auto", ["Saliency"], "predicted", "layer4.1"),
     # private triggers the page calls by fn_index (raw HTTP only: gradio_client does not list them)
     "/preset_defaults": ("ResNet-20",),
+    "/groups_visible": ("ResNeXt",),
     "/network_shapes_on_preset": ("ResNet-20", 3, 32, 32, 10),
     "/live_handler": (8, 10),
     "/load_example": (0,),
@@ -280,7 +283,7 @@ VALID: dict[str, tuple[Any, ...]] = {
     "/lesson_reveal": ("function_classes", "residual"),  # the guess choices a page starts with
 }
 #: Endpoints ``gradio_client`` does not offer: every case to them goes over raw HTTP.
-PRIVATE: tuple[str, ...] = ("/preset_defaults", "/network_shapes_on_preset", "/live_handler", "/load_example",
+PRIVATE: tuple[str, ...] = ("/preset_defaults", "/groups_visible", "/network_shapes_on_preset", "/live_handler", "/load_example",
                             "/grad_norms_section", "/shattered_handler", "/highway_handler",
                             "/lesson_step", "/lesson_view", "/lesson_open", "/lesson_reveal")
 #: Callable triggers with inputs left out of the table: a checkbox mirrored into a state by
@@ -451,6 +454,15 @@ def build_table() -> list[Case]:
     t += _numbers(e, 4, "stride") + [Case(e, "stride=3", _with(e, 4, 3))]
     t += [Case(e, "batch_norm='maybe'", _with(e, 5, "maybe"), "either")]
     t += [Case(e, "in_channels=5000 (over 4096)", _with(e, 2, 5000)), Case(e, "height=1025", _with(e, 6, 1025))]
+    t += _numbers(e, 8, "groups") + [Case(e, "ResNeXt with groups=3 (does not divide 8)",
+                                          ("ResNeXt", "projection", 8, 16, 2, True, 8, 8, 3))]
+    t += _choices("/groups_visible", 0, "block") + _names("/groups_visible", 0, "block")
+    e = "/compare_networks"
+    t += _choices(e, 0, "preset_a") + _choices(e, 1, "preset_b")
+    for i, name in ((2, "in_channels"), (3, "height"), (4, "width"), (5, "num_classes")):
+        t += _numbers(e, i, name)
+    t += [Case(e, "AlexNet at 28x28 (too small for network B)", ("ResNet-20", "AlexNet", 1, 28, 28, 10))]
+    t += _choices("/compare_pair", 0, "pair") + _names("/compare_pair", 0, "pair")
     e = "/network_shapes"
     t += _choices(e, 0, "preset")
     for i, name in ((1, "in_channels"), (2, "height"), (3, "width"), (4, "num_classes")):

@@ -15,12 +15,16 @@ MESSAGES: dict[str, str] = {
         "选一个残差块，看它对张量做了什么——或者选一整个网络，得到 D2L 用 "
         "`for layer in net: print(layer.__class__.__name__, 'output shape:', X.shape)` 打印的那张表，"
         "而且包括*每一*层，连基于钩子的工具（torchinfo）看不到的残差**相加**也在内。",
-    "basic: two 3×3 convs (ResNet-18/34). bottleneck: 1×1 squeeze → 3×3 → 1×1 expand ×4 (ResNet-50+).":
-        "basic：两个 3×3 卷积层（ResNet-18/34）。bottleneck（瓶颈块）：1×1 压缩 → 3×3 → 1×1 扩展 ×4（ResNet-50 及以上）。",
-    "identity: add x unchanged. projection: 1×1 conv + BN reshapes x first (D2L's use_1x1conv). none: the plain "
-    "twin, no add.":
-        "identity：恒等映射，原样加上 x。projection：先用 1×1 卷积层 + 批量规范化变换 x 的形状（即 D2L 的 "
-        "use_1x1conv）。none：没有快捷连接的普通网络版本，不做相加。",
+    "basic: two 3×3 convs (ResNet-18/34). bottleneck: 1×1 squeeze → 3×3 → 1×1 expand ×4 (ResNet-50+). "
+    "pre-activation: BN → ReLU before each conv, nothing after the add (He et al. 2016). ResNeXt: a bottleneck "
+    "whose 3×3 conv is split into groups.":
+        "基本残差块：两个 3×3 卷积层（ResNet-18/34）。瓶颈块：1×1 压缩 → 3×3 → 1×1 扩展 ×4（ResNet-50 及以上）。"
+        "预激活：每个卷积层之前是 BN → ReLU，相加之后什么也没有（He 等人 2016）。ResNeXt：3×3 卷积分组的瓶颈块。",
+    "identity: add x unchanged. projection: 1×1 conv + BN reshapes x first (D2L's use_1x1conv). zero-pad: keep "
+    "every stride-th pixel and append zero channels, no parameters (He et al.'s option A). none: the plain twin, "
+    "no add.":
+        "恒等：原样加上 x。投影：先用 1×1 卷积层 + 批量规范化变换 x 的形状（即 D2L 的 use_1x1conv）。零填充：按步幅"
+        "隔点取像素并补上全零通道，没有参数（He 等人的选项 A）。无：没有快捷连接的普通网络版本，不做相加。",
     "2 halves height and width (⌈H/2⌉); 1 keeps them.": "2 把高和宽减半（⌈H/2⌉）；1 保持不变。",
     "Channels the block outputs. A bottleneck's inner width is a quarter of this (expansion 4).":
         "残差块输出的通道数。瓶颈块内部的宽度是它的四分之一（扩展倍数 4）。",
