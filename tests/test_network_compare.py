@@ -36,7 +36,7 @@ def test_ratio_words_follow_the_numbers(a: int, b: int, text: str) -> None:
     assert ratio_text(a, b, MORE, FEWER, SAME) == text
 
 
-def _params(module) -> int:  # noqa: ANN001 -- an nn.Module
+def _params(module) -> int:  # an nn.Module
     return sum(p.numel() for p in module.parameters())
 
 
@@ -84,7 +84,7 @@ def test_resnext_sentence_names_the_grouped_convs() -> None:
 
 def test_post_vs_pre_activation_counts_where_bn_and_relu_sit() -> None:
     c = compare_networks("ResNet-18", "PreAct ResNet-18", 3, 224, 224, 1000)
-    count = lambda t, op: sum(r.op.startswith(op) for r in t.rows)  # noqa: E731
+    count = lambda t, op: sum(r.op.startswith(op) for r in t.rows)
     text = comparison_summary(c)
     assert (f"ResNet-18 has {count(c.a, 'BatchNorm2d')} BatchNorms and {count(c.a, 'ReLU')} ReLUs, PreAct ResNet-18 "
             f"{count(c.b, 'BatchNorm2d')} and {count(c.b, 'ReLU')}") in text
