@@ -12,7 +12,9 @@ from explainer.models.resnet import build_resnet, cifar_spec, d2l_resnet18_spec
 from explainer.training.checkpoint import (
     DEFAULT_CARD,
     DEFAULT_WEIGHTS,
+    REGENERATE,
     CheckpointError,
+    cifar_downsample_of,
     load_card,
     load_model,
     load_weights_into,
@@ -81,3 +83,26 @@ def test_shipped_card_matches_architecture() -> None:
     model = build_resnet(d2l_resnet18_spec())
     assert card["input_size"] == [1, 96, 96]
     assert model.fc.out_features == len(card["class_names"])
+
+
+@pytest.mark.parametrize("downsample", ["projection", "zero-pad"])
+def test_the_shortcut_kind_is_read_from_the_file(tmp_path: Path, downsample: str) -> None:
+    """Option A and B weights each load into the net they were trained as (lesion study, Fig. 6 weights)."""
+    torch.manual_seed(0)
+    model = build_resnet(cifar_spec(8, in_channels=1, downsample=downsample)).eval()
+    path = tmp_path / "net.safetensors"
+    save_weights(model, path, half=False)
+    assert cifar_downsample_of(path) == downsample
+    twin = build_resnet(cifar_spec(8, in_channels=1, downsample=cifar_downsample_of(path)))
+    x = torch.randn(2, 1, 28, 28)
+    assert torch.equal(load_weights_into(twin, path).eval()(x), model(x))
+    (tmp_path / "bad.safetensors").write_bytes(b"not a checkpoint")
+    with pytest.raises(CheckpointError, match="bad.safetensors"):
+        cifar_downsample_of(tmp_path / "bad.safetensors")
+
+
+def test_the_regeneration_hint_quotes_the_recorded_training_time() -> None:
+    if not DEFAULT_CARD.is_file():
+        pytest.skip("no shipped card")
+    minutes = round(load_card()["wall_time_seconds"] / 60)
+    assert f"took {minutes} min" in REGENERATE

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 from torch import nn
 
@@ -20,7 +20,7 @@ from explainer.models.resnet import ResNet, build_resnet, d2l_resnet18_spec
 from explainer.training.artifacts import DEFAULT_CARD, DEFAULT_WEIGHTS
 
 # Appended to the errors below, translated when they are raised (tr(REGENERATE)).
-REGENERATE = N_("Regenerate it with `python -m explainer.training.trainer` (about an hour on 2 cores).")
+REGENERATE = N_("Regenerate it with `python -m explainer.training.trainer` (well over an hour on 2 CPU cores: the shipped run took 85 min, see its card).")
 
 
 class CheckpointError(ValueError):
@@ -79,6 +79,22 @@ def load_weights_into(model: nn.Module, path: Path) -> nn.Module:
         state[key] = value.to(expected[key].dtype)
     model.load_state_dict(state)
     return model
+
+
+def cifar_downsample_of(path: Path) -> str:
+    """The shortcut a saved CIFAR-style residual net uses where shapes change: "projection" (He et al.'s
+    option B: the file holds ``downsample`` 1×1 conv + BN weights) or "zero-pad" (option A: no parameters).
+
+    Read from the file's tensor names alone (no tensor is loaded), so weights trained before option A
+    became the default (issue 13 item 8) still load into the net they were trained as.
+    """
+    try:
+        with safe_open(str(path), "pt") as f:
+            names = list(f.keys())
+    except (SafetensorError, OSError, ValueError) as err:
+        raise CheckpointError(tr("Checkpoint {path} cannot be read ({error}); it is probably truncated or corrupt. {how}",
+                                 path=Path(path).name, error=err, how=tr(REGENERATE))) from err
+    return "projection" if any(".downsample." in n for n in names) else "zero-pad"
 
 
 def load_card(path: Path = DEFAULT_CARD) -> dict[str, Any]:
