@@ -14,3 +14,8 @@ def test_plot_training_curves_two_panels() -> None:
     fig = curves.plot_training_curves(runs)
     assert len(fig.axes) == 2
     assert len(fig.axes[0].lines) == 4  # two nets × (train, test)
+
+    # He et al. Fig. 6: dashed = training error, bold = test error.
+    styles = {line.get_label(): (line.get_linestyle(), line.get_linewidth()) for line in fig.axes[0].lines}
+    assert styles["Plain-20 train"][0] == "--" and styles["Plain-20 test"][0] == "-"
+    assert styles["Plain-20 test"][1] > styles["Plain-20 train"][1]

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 import pytest  # noqa: E402
+import torch  # noqa: E402
 from gradio_client import Client  # noqa: E402
 
+from explainer.degradation import live_run  # noqa: E402
+from explainer.i18n import CHINESE, use_language  # noqa: E402
+from explainer.locales import zh_CN  # noqa: E402
 from explainer.training.checkpoint import DEFAULT_WEIGHTS  # noqa: E402
 from explainer.training.fig6_experiment import PLAIN20_WEIGHTS  # noqa: E402
 from explainer.ui import degradation_tab  # noqa: E402
@@ -63,3 +68,31 @@ def test_public_endpoints_answer_through_gradio_client() -> None:
         client.close()
     finally:
         demo.close()
+
+
+def test_live_run_ends_and_stops_with_a_conclusion(monkeypatch: pytest.MonkeyPatch) -> None:
+    images = torch.randint(0, 256, (128, 28, 28), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+    labels = torch.randint(0, 10, (128,), generator=torch.Generator().manual_seed(1))
+    monkeypatch.setattr(live_run, "live_data", lambda: (images, labels, "the test images"))
+    outputs = list(degradation_tab.live_handler(8, 20))
+    assert [o[2].step for o in outputs] == [1, 10, 20]
+    assert "**Finished:** 20 steps" in outputs[-1][1] and "**Finished:**" not in outputs[1][1]
+    assert "**Stopped** at step 10 of 20" in degradation_tab.live_stopped(outputs[1][2])
+    assert "**Finished:**" in degradation_tab.live_stopped(outputs[-1][2])  # Stop after the end: the end's verdict
+    assert degradation_tab.live_stopped(None) == "Stopped before the first measurement."
+
+
+def test_pages_name_no_server_paths_and_quote_recorded_times(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reproduce = degradation_tab._reproduce()
+    assert "python -m explainer.training.fig6_experiment" in reproduce and "about" not in reproduce
+    monkeypatch.setattr(degradation_tab, "RESULTS_PATH", tmp_path / "missing.json")
+    fig, text, rows = degradation_tab._shipped_curves()
+    assert fig is None and rows == [] and str(tmp_path) not in text and "Reproduce" in text
+
+
+def test_lesion_table_headers_are_translated_before_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(degradation_tab, "has_numbers", lambda fn: False)
+    with use_language(CHINESE):
+        _, table, text = degradation_tab.lesion_if_ready()
+    assert table["headers"] == [zh_CN.MESSAGES[h] for h in degradation_tab.LESION_HEADERS] and table["data"] == []
+    assert "half a minute" not in text

@@ -78,8 +78,9 @@ def test_loader_rejects_malformed_files(tmp_path: Path, data: object, message: s
 
 
 def test_loader_rejects_missing_and_non_json(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="missing"):
+    with pytest.raises(ValueError, match="nope.json is missing") as info:
         exp.load_degradation_results(tmp_path / "nope.json")
+    assert str(tmp_path) not in str(info.value)  # the file's name, not the server's directories
     bad = tmp_path / "bad.json"
     bad.write_text("{runs: oops", encoding="utf-8")
     with pytest.raises(ValueError, match="not valid JSON"):
@@ -134,3 +135,69 @@ def test_run_experiment_end_to_end_on_tiny_idx_files(tmp_path: Path) -> None:
     data = exp.load_degradation_results(out)
     assert [r["name"] for r in data["runs"]] == ["Plain-8", "ResNet-8"]
     assert all(r["truncated"] and r["steps"] == 2 and r["command"] == "test" for r in data["runs"])
+
+
+def _four(train: tuple[float, float, float, float], test: tuple[float, float, float, float] = (0.1076, 0.1676, 0.1038, 0.1007),
+          params: tuple[int | None, int | None] = (853_018, 853_018)) -> dict:
+    runs = []
+    for name, tr_err, te_err in zip(("Plain-20", "Plain-56", "ResNet-20", "ResNet-56"), train, test):
+        run = {"name": name, "recipe": {"train_subset": 10_000},
+               "final": {"train_error_eval": tr_err, "test_error": te_err}}
+        if name.endswith("56") and params[name.startswith("ResNet")] is not None:
+            run["parameters"] = params[name.startswith("ResNet")]
+        runs.append(run)
+    return {"runs": runs}
+
+
+@pytest.mark.parametrize(
+    ("results", "says", "never"),
+    [
+        # The shipped run: Plain-56 12.2 %, every other net 0.0 %; test gap of ResNet-56 vs -20 is 31 images.
+        (_four((0.0, 0.122, 0.0, 0.0)),
+         ["gets 1,220 more of its 10,000 training images wrong", "both classify every one of the 10,000 training "
+          "images correctly", "cannot rank them", "parameter count (853,018)", "31 test images", "One seed per net",
+          "cannot show how often"],
+         ["at least as good", "at least as well", "not caught up"]),
+        (_four((0.01, 0.122, 0.02, 0.005)), ["ResNet-56 0.5% vs ResNet-20 2.0%", "at least as well, in this run"],
+         ["cannot rank them"]),
+        (_four((0.01, 0.122, 0.005, 0.02)), ["here the deeper residual net has not caught up"], ["at least as well"]),
+        (_four((0.05, 0.05, 0.0, 0.0)), ["the same training error (5.0%): no degradation"], ["degradation),"]),
+        (_four((0.08, 0.05, 0.0, 0.0)), ["300 fewer of 10,000 images wrong): no degradation"], ["degradation),"]),
+        # Parameter counts not recorded (or different, option B): the claim drops them.
+        (_four((0.0, 0.122, 0.0, 0.0), params=(853_018, 861_770)), ["With the same depth and recipe,"],
+         ["parameter count"]),
+        (_four((0.0, 0.122, 0.0, 0.0), params=(None, None)), ["With the same depth and recipe,"], ["parameter count"]),
+    ],
+)
+def test_fig6_verdict_is_computed_from_the_recorded_numbers(results: dict, says: list[str], never: list[str]) -> None:
+    text = exp.fig6_verdict(results)
+    for phrase in says:
+        assert phrase in text, phrase
+    for phrase in never:
+        assert phrase not in text, phrase
+
+
+def test_fig6_verdict_needs_all_four_runs() -> None:
+    results = _four((0.0, 0.122, 0.0, 0.0))
+    assert exp.fig6_verdict({"runs": results["runs"][:3]}) is None
+    del results["runs"][0]["recipe"]["train_subset"]
+    assert exp.fig6_verdict(results) is None
+
+
+@pytest.mark.parametrize(("content", "minutes"), [
+    ('{"total_wall_time_seconds": 3025.8}', pytest.approx(50.43, abs=0.01)),
+    ('{"total_wall_time_seconds": "long"}', None),
+    ('{"total_wall_time_seconds": 0}', None),
+    ("[1, 2]", None),
+    ("{oops", None),
+])
+def test_regenerate_hint_quotes_the_recorded_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str,
+                                                  minutes: object) -> None:
+    path = tmp_path / "degradation.json"
+    path.write_text(content, encoding="utf-8")
+    assert exp.recorded_minutes(path) == minutes
+    monkeypatch.setattr(exp, "RESULTS_PATH", path)
+    monkeypatch.setattr(exp.recorded_minutes, "__defaults__", (path,))
+    hint = exp._regenerate()
+    assert exp.COMMAND in hint and "about" not in hint
+    assert ("took 50 min" in hint) == (minutes is not None)

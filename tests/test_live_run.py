@@ -59,3 +59,37 @@ def test_live_run_replays_the_old_loop_exactly() -> None:
     last = list(live_run.live_run(8, 25, images=images, labels=labels, every=25))[-1]
     got = [last.plain_loss, last.plain_error, last.residual_loss, last.residual_error]
     assert got == _old_live_losses(8, 25, images, labels)  # bit for bit: same seed, same numbers
+
+
+def _state(plain: list[float], residual: list[float], *, depth: int = 32, total: int = 150) -> live_run.LiveState:
+    return live_run.LiveState(depth, len(plain), total, [2.0] * len(plain), plain, [2.0] * len(residual), residual,
+                              seconds=12.0)
+
+
+@pytest.mark.parametrize(
+    ("plain", "residual", "stopped", "says"),
+    [
+        # Plain stuck near 60 % wrong, residual near 20 %: far beyond the batch noise.
+        ([0.6, 0.62, 0.58, 0.61] * 5, [0.2, 0.22, 0.18, 0.21] * 5, False,
+         ["**Finished:** 20 steps in 12 s.", "Plain-32 got 60.2 %", "ResNet-32 20.2 %", "residual net is ahead by 40.0"]),
+        # Same means, noisy batches: no separation, and the stop says where it stopped.
+        ([0.5, 0.3, 0.6, 0.4] * 5, [0.3, 0.5, 0.4, 0.6] * 5, True,
+         ["**Stopped** at step 20 of 150 (12 s).", "does not separate the two nets"]),
+        ([0.2, 0.22, 0.18, 0.21] * 5, [0.6, 0.62, 0.58, 0.61] * 5, False, ["plain net is ahead by 40.0"]),
+        ([0.5], [0.4], True, ["Too few steps"]),
+        # Only the last 20 steps count: an early gap that closed is not reported.
+        ([0.9] * 30 + [0.3, 0.31] * 10, [0.3] * 30 + [0.3, 0.31] * 10, False, ["does not separate", "30.5 %"]),
+    ],
+)
+def test_conclusion_is_computed_from_the_run(plain: list[float], residual: list[float], stopped: bool,
+                                             says: list[str]) -> None:
+    text = live_run.live_conclusion(_state(plain, residual), stopped=stopped)
+    for phrase in says:
+        assert phrase in text, (phrase, text)
+
+
+def test_data_note_names_no_server_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    images = torch.zeros(64, 28, 28, dtype=torch.uint8)
+    monkeypatch.setattr(live_run, "_live_source", lambda: (images, torch.zeros(64, dtype=torch.long), "/srv/secret/data"))
+    _, _, note = live_run.live_data()
+    assert "/srv" not in note and "64 images" in note

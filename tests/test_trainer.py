@@ -62,6 +62,23 @@ def test_resume_continues_an_interrupted_run(tmp_path: Path, monkeypatch: pytest
         main(["--epochs", "3", *TINY[2:], "--data-dir", str(tmp_path), "--out", str(tmp_path / "run"), "--resume"])
 
 
+def test_epoch_monitor_evaluates_at_the_epochs_input_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tiny(tmp_path, n_train=16, n_test=8)
+    sizes: list[int | None] = []
+    real_evaluate = train_module.evaluate
+
+    def record(model, split, **kw):  # noqa: ANN001, ANN202
+        sizes.append(kw.get("input_size"))
+        return real_evaluate(model, split, **kw)
+
+    monkeypatch.setattr(train_module, "evaluate", record)
+    main(["--epochs", "2", "--batch-size", "4", "--input-size", "32", "--low-res-size", "24", "--low-res-epochs", "1",
+          "--tiny-data", "--data-dir", str(tmp_path), "--out", str(tmp_path / "run")])
+    card = json.loads((tmp_path / "run.json").read_text())
+    assert [h["input_size"] for h in card["history"]] == [24, 32]
+    assert sizes[:2] == [24, 32]  # the per-epoch monitor; the last call is the shipped model's test at full size
+
+
 @pytest.mark.slow
 def test_torchrun_two_processes(tmp_path: Path) -> None:
     write_tiny(tmp_path, n_train=16, n_test=8)

@@ -14,7 +14,7 @@ X_AXES = {"epoch": N_("epoch"), "step": N_("step")}  # x_axis values of the resu
 
 
 def plot_training_curves(runs: Sequence[dict], *, x_axis: str = "epoch") -> Figure:
-    """He et al. Fig. 6: training error solid, test error dashed; plain nets left, residual right.
+    """He et al. Fig. 6's styles: training error dashed, test error bold; plain nets left, residual right.
 
     ``runs`` are dicts with ``name``, ``residual``, ``depth`` and equal-length ``x``, ``train_error``,
     ``test_error`` (fractions; test entries may be None where not measured).
@@ -28,10 +28,11 @@ def plot_training_curves(runs: Sequence[dict], *, x_axis: str = "epoch") -> Figu
             color = palette[depths.index(int(r["depth"])) % len(palette)]
             xs = np.asarray(r["x"], dtype=float)
             train = np.asarray(r["train_error"], dtype=float) * 100
-            ax.plot(xs, train, color=color, linewidth=1.5, label=tr("{name} train", name=r["name"]))
+            # As in He et al. Fig. 6: "dashed lines denote training error, and bold lines denote testing error".
+            ax.plot(xs, train, color=color, linewidth=1.2, linestyle="--", label=tr("{name} train", name=r["name"]))
             te = np.array([np.nan if v is None else v for v in r["test_error"]], dtype=float) * 100
             if np.isfinite(te).any():
-                ax.plot(xs, te, color=color, linewidth=1.5, linestyle="--", label=tr("{name} test", name=r["name"]))
+                ax.plot(xs, te, color=color, linewidth=2.4, label=tr("{name} test", name=r["name"]))
         ax.set_title(tr("plain nets") if not residual else tr("residual nets"))
         ax.set_xlabel(tr(X_AXES.get(x_axis, x_axis)))
         ax.grid(True, alpha=0.3)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import time
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
@@ -67,9 +68,8 @@ def live_data() -> tuple[Tensor, Tensor, str]:
     written per call, so it follows each request's language.
     """
     images, labels, directory = _live_source()
-    if directory is not None:
-        return images, labels, tr("Fashion-MNIST training split ({n} images, {directory})",
-                                  n=len(labels), directory=directory)
+    if directory is not None:  # where it lives on the server is not the page's business
+        return images, labels, tr("Fashion-MNIST training split ({n} images)", n=len(labels))
     return images, labels, tr(
         "the {n} bundled Fashion-MNIST test images (the training split is not installed here; "
         "fine for watching optimization, not for measuring generalization)",
@@ -124,6 +124,43 @@ def live_run(
             # A snapshot: the caller may keep earlier states (e.g. to animate) while we keep training.
             yield LiveState(depth, step, steps, list(state.plain_loss), list(state.plain_error),
                             list(state.residual_loss), list(state.residual_error), state.data_note, state.seconds)
+
+
+#: The conclusion compares the nets over the last this-many steps (all of them in a shorter run).
+CONCLUSION_WINDOW = 20
+
+
+def live_conclusion(state: LiveState, *, stopped: bool) -> str:
+    """A sentence computed from the run: which net's training error is lower at the end, and by how much.
+
+    Over the last ``CONCLUSION_WINDOW`` steps, the mean per-batch error of each net; a difference within
+    two standard errors of the difference of the two means (batch-to-batch noise) reads as "no separation".
+    """
+    head = (tr("**Stopped** at step {step} of {total} ({seconds:.0f} s).", step=state.step, total=state.total_steps,
+               seconds=state.seconds) if stopped else
+            tr("**Finished:** {step} steps in {seconds:.0f} s.", step=state.step, seconds=state.seconds))
+    k = min(CONCLUSION_WINDOW, len(state.plain_error), len(state.residual_error))
+    if k < 2:
+        return head + " " + tr("Too few steps to compare the two nets.")
+    p = np.asarray(state.plain_error[-k:], dtype=float) * 100
+    r = np.asarray(state.residual_error[-k:], dtype=float) * 100
+    diff = float(p.mean() - r.mean())
+    tol = 2.0 * math.sqrt(float(p.var(ddof=1) + r.var(ddof=1)) / k)
+    fields = {"k": k, "depth": state.depth, "plain": float(p.mean()), "residual": float(r.mean()),
+              "diff": abs(diff), "tol": tol}
+    said = tr("Over the last {k} steps Plain-{depth} got {plain:.1f} % of its training batches wrong, ResNet-{depth} "
+              "{residual:.1f} %.", **fields)
+    if abs(diff) <= tol:
+        verdict = tr("The difference, {diff:.1f} points, is within the batch-to-batch noise ({tol:.1f}): this run "
+                     "does not separate the two nets.", **fields)
+    elif diff > 0:
+        verdict = tr("The residual net is ahead by {diff:.1f} points, more than the batch-to-batch noise "
+                     "({tol:.1f}): with the same steps, the shortcuts made the {depth}-layer net easier to train.",
+                     **fields)
+    else:
+        verdict = tr("The plain net is ahead by {diff:.1f} points, more than the batch-to-batch noise ({tol:.1f}): "
+                     "in this run the shortcuts did not help.", **fields)
+    return f"{head} {said} {verdict}"
 
 
 def _smooth(v: Sequence[float], k: int = 10) -> np.ndarray:

@@ -60,9 +60,24 @@ FLAGS = ("train_subset", "epochs", "batch_size", "lr", "momentum", "weight_decay
          "grad_every")
 
 
+def recorded_minutes(path: Path = RESULTS_PATH) -> float | None:
+    """The shipped experiment's recorded ``total_wall_time_seconds`` in minutes, None if it cannot be read."""
+    try:
+        seconds = json.loads(Path(path).read_text(encoding="utf-8")).get("total_wall_time_seconds")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds <= 0:
+        return None
+    return seconds / 60
+
+
 def _regenerate() -> str:
-    """The regenerate hint in the request's language (load errors reach the app's Degradation tab)."""
-    return tr("Regenerate it with `{command}` (about 45 minutes on 2 cores).", command=COMMAND)
+    """The regenerate hint in the request's language, with the recorded run's time when there is one."""
+    minutes = recorded_minutes()
+    if minutes is None:
+        return tr("Regenerate it with `{command}`.", command=COMMAND)
+    return tr("Regenerate it with `{command}` (the recorded run took {minutes:.0f} min).", command=COMMAND,
+              minutes=minutes)
 
 
 def train_subset(train: Split, n: int, seed: int) -> Split:
@@ -306,13 +321,13 @@ def load_degradation_results(path: Path | str = RESULTS_PATH) -> dict[str, Any]:
     """Read and validate the shipped ``degradation.json``; ``ValueError`` with a clear sentence otherwise."""
     path = Path(path)
     if not path.is_file():
-        raise ValueError(tr("{path} is missing. {regenerate}", path=path, regenerate=_regenerate()))
+        raise ValueError(tr("{path} is missing. {regenerate}", path=path.name, regenerate=_regenerate()))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ValueError(tr("{path} is not valid JSON ({error}). {regenerate}", path=path, error=err,
+        raise ValueError(tr("{path} is not valid JSON ({error}). {regenerate}", path=path.name, error=err,
                             regenerate=_regenerate())) from err
-    return validate_results(data, str(path))
+    return validate_results(data, path.name)
 
 
 def summarize(results: dict[str, Any]) -> list[list[Any]]:
@@ -329,6 +344,77 @@ def summarize(results: dict[str, Any]) -> list[list[Any]]:
             run["wall_time_seconds"],
         ])
     return rows
+
+
+#: Size of the Fashion-MNIST test split every run is evaluated on (``load_split`` checks the count).
+TEST_IMAGES = 10_000
+
+
+def _mistakes(error: float, n: int) -> int:
+    """An error fraction on n images back to a count of images (the JSON stores 5 decimals)."""
+    return round(error * n)
+
+
+def fig6_verdict(results: dict[str, Any]) -> str | None:
+    """Markdown: what the four shipped runs show and what one seed per net cannot show.
+
+    Computed from each run's ``final`` numbers (train error in eval mode on the training subset, test
+    error on the 10 000 test images), counted in images. None if a run or a number is missing.
+    """
+    by_name = {r["name"]: r for r in results.get("runs", [])}
+    names = ("Plain-20", "Plain-56", "ResNet-20", "ResNet-56")
+    finals = {n: by_name.get(n, {}).get("final", {}) for n in names}
+    if not all(isinstance(finals[n].get("train_error_eval"), (int, float))
+               and isinstance(finals[n].get("test_error"), (int, float)) for n in names):
+        return None
+    n_train = by_name["Plain-20"].get("recipe", {}).get("train_subset")
+    if isinstance(n_train, bool) or not isinstance(n_train, int) or n_train <= 0:
+        return None
+    train = {n: float(finals[n]["train_error_eval"]) for n in names}
+    test = {n: float(finals[n]["test_error"]) for n in names}
+    p20, p56, r20, r56 = (_mistakes(train[n], n_train) for n in names)  # training mistakes, in images
+    parts = []
+    shown = {"p20": train["Plain-20"], "p56": train["Plain-56"], "r20": train["ResNet-20"],
+             "r56": train["ResNet-56"], "n": f"{n_train:,}", "d": f"{abs(p56 - p20):,}"}
+    if p56 > p20:
+        parts.append(tr("**Plain nets:** Plain-56 ends with {p56:.1%} training error, Plain-20 with {p20:.1%}: the "
+                        "deeper plain net gets {d} more of its {n} training images wrong -- it fits its own training "
+                        "data worse (degradation), in this run.", **shown))
+    elif p56 == p20:
+        parts.append(tr("**Plain nets:** Plain-56 and Plain-20 end with the same training error ({p56:.1%}): no "
+                        "degradation in this run.", **shown))
+    else:
+        parts.append(tr("**Plain nets:** Plain-56 fits its training data better than Plain-20 ({p56:.1%} vs "
+                        "{p20:.1%}, {d} fewer of {n} images wrong): no degradation in this run.", **shown))
+    if r20 == r56 == 0:
+        parts.append(tr("**Residual nets:** ResNet-20 and ResNet-56 both classify every one of the {n} training "
+                        "images correctly (0.0% training error), so on training error this run cannot rank them.",
+                        **shown))
+    elif r56 <= r20:
+        parts.append(tr("**Residual nets:** ResNet-56 {r56:.1%} vs ResNet-20 {r20:.1%} training error: the deeper "
+                        "residual net fits its training data at least as well, in this run.", **shown))
+    else:
+        parts.append(tr("**Residual nets:** ResNet-56 {r56:.1%} vs ResNet-20 {r20:.1%} training error: here the "
+                        "deeper residual net has not caught up.", **shown))
+    params = [by_name[n].get("parameters") for n in ("Plain-56", "ResNet-56")]
+    if r56 < p56 and params[0] is not None and params[0] == params[1]:
+        parts.append(tr("With the same depth, recipe and parameter count ({params}), ResNet-56 ends at {r56:.1%} "
+                        "where Plain-56 ends at {p56:.1%}: the shortcuts are what differs.",
+                        params=f"{params[0]:,}", **shown))
+    elif r56 < p56:
+        parts.append(tr("With the same depth and recipe, ResNet-56 ends at {r56:.1%} where Plain-56 ends at "
+                        "{p56:.1%}.", **shown))
+    gap = _mistakes(abs(test["ResNet-56"] - test["ResNet-20"]), TEST_IMAGES)
+    parts.append(tr(
+        "**Test error** ({images} images): Plain-20 {tp20:.2%}, Plain-56 {tp56:.2%}, ResNet-20 {tr20:.2%}, "
+        "ResNet-56 {tr56:.2%}. **One seed per net:** this run shows that these outcomes can happen with this "
+        "recipe; it cannot show how often, nor whether a gap like ResNet-56 vs ResNet-20's {gap} test images is "
+        "larger than the spread between seeds -- that needs several runs per net (He et al. report the mean ± std "
+        "of 5 runs for ResNet-110).",
+        images=f"{TEST_IMAGES:,}", tp20=test["Plain-20"], tp56=test["Plain-56"], tr20=test["ResNet-20"],
+        tr56=test["ResNet-56"], gap=gap,
+    ))
+    return "\n\n".join(parts)
 
 
 def parse_args(argv: list[str] | None = None) -> tuple[Recipe, argparse.Namespace]:

@@ -127,9 +127,10 @@ def train(recipe: Recipe, *, out: Path, data_dir: str | None = None, resume: boo
         train_seconds += epoch_seconds
         images_seen += stats.seen * world
         if rank == 0:
-            # A quick look at 2000 test images (monitoring only; nothing is selected on it).
+            # A quick look at 2000 test images (monitoring only; nothing is selected on it), at the size this
+            # epoch trained at: a net mid-way through its 64 px epochs says little about 96 px inputs.
             quick = Split(test_split.images[:2000], test_split.labels[:2000])
-            quick_acc = evaluate(model, quick, bf16=recipe.bf16, input_size=recipe.input_size).accuracy
+            quick_acc = evaluate(model, quick, bf16=recipe.bf16, input_size=size).accuracy
             history.append({"epoch": epoch + 1, "train_loss": stats.loss, "train_accuracy": 1 - stats.error,
                             "test_accuracy_2k": quick_acc, "input_size": size, "seconds": epoch_seconds,
                             "images_per_second": stats.seen * world / epoch_seconds})

@@ -18,7 +18,15 @@ import gradio as gr
 from explainer.degradation import curves, grad_norms, highway, live_run, nets, shattered
 from explainer.degradation.lesion import explain_lesion, lesion_study, plot_lesion
 from explainer.i18n import N_, tr
-from explainer.training.fig6_experiment import RESULTS_PATH, load_degradation_results, summarize
+from explainer.training.checkpoint import load_card
+from explainer.training.fig6_experiment import COMMAND as FIG6_COMMAND
+from explainer.training.fig6_experiment import (
+    RESULTS_PATH,
+    fig6_verdict,
+    load_degradation_results,
+    recorded_minutes,
+    summarize,
+)
 from explainer.ui import validation
 from explainer.ui.boundary import Refresh, T, table, ui_errors, ui_errors_gen
 from explainer.ui.compute_once import has_numbers, numbers, png_plot, view
@@ -35,6 +43,8 @@ SUMMARY_HEADERS = [N_("net"), N_("final train error % (eval, whole subset)"), N_
 
 
 UNKNOWN_INIT = N_("Unknown initialization {name}: choose one of {choices}.")
+# Values the results file records in English words (explainer.training.recipe), shown translated.
+RECORDED_WORDS = (N_("linear warm-up, then cosine decay to 0"), N_("none"))
 
 
 def _sig(v: float) -> float:
@@ -118,10 +128,11 @@ def lesion_handler() -> tuple[Any, list[list[Any]], str]:
 
 @ui_errors
 def lesion_if_ready() -> tuple[Any, ...]:
-    """The lesion study on page load, if it has been computed (≈ 30 s the first time: never on a page load)."""
+    """The lesion study on page load, if it has been computed (never computed on a page load: it is slow)."""
     if not has_numbers(lesion_study):
-        return gr.skip(), gr.skip(), tr("_The lesion study is being computed on this server (about half a minute "
-                                         "after it starts); press the button to wait for it._")
+        # The table's headers in the page's language even before there are rows.
+        return gr.skip(), table(LESION_HEADERS, []), tr(
+            "_The lesion study is still being computed on this server; press the button to wait for it._")
     return lesion_handler()
 
 
@@ -144,8 +155,11 @@ def warm_up() -> None:
 
 
 @ui_errors_gen
-def live_handler(depth: Any, steps: Any, progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, str]]:
-    """Train plain and residual side by side; yields (Figure, status) every 10 steps."""
+def live_handler(depth: Any, steps: Any, progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, str, Any]]:
+    """Train plain and residual side by side; yields (Figure, status, state) every 10 steps.
+
+    The last status ends with the run's conclusion; the state is kept for the Stop button's.
+    """
     d = validation.live_depth(depth)
     n = validation.STEPS(steps)
     images, labels, note = live_run.live_data()
@@ -159,42 +173,70 @@ def live_handler(depth: Any, steps: Any, progress: gr.Progress = gr.Progress()) 
             plain=100 * sum(state.plain_error[-10:]) / len(state.plain_error[-10:]),
             residual=100 * sum(state.residual_error[-10:]) / len(state.residual_error[-10:]), note=note,
         )
-        yield live_run.plot_live(state), status
+        if state.step == n:
+            status += "\n\n" + live_run.live_conclusion(state, stopped=False)
+        yield live_run.plot_live(state), status, state
+
+
+@ui_errors
+def live_stopped(state: live_run.LiveState | None) -> str:
+    """The Stop button's status: where the run stopped and what it showed up to then."""
+    if state is None:
+        return tr("Stopped before the first measurement.")
+    if state.step >= state.total_steps:
+        return live_run.live_conclusion(state, stopped=False)  # it had already finished
+    return live_run.live_conclusion(state, stopped=True)
 
 
 def _shipped_curves() -> tuple[Any, str, list[list[Any]]]:
-    """Plot, recipe text and summary rows from the shipped JSON (or a message saying how to make it)."""
+    """Plot, recipe text and verdict, summary rows from the shipped JSON (or a sentence saying it is missing)."""
     try:
         results = load_degradation_results(RESULTS_PATH)
-    except ValueError as err:
-        return None, tr("**The shipped training curves are not available:** {error}", error=err), []
+    except ValueError:
+        # The details (file, command) are for whoever runs the server: the Reproduce note has them.
+        return None, tr("**The shipped training curves are not available on this server** (their results file is "
+                        "missing or damaged); the *Reproduce* note at the bottom of this tab says how to make them."), []
     runs = [dict(r) for r in results["runs"]]
     fig = curves.plot_training_curves(runs, x_axis=runs[0]["x_axis"])
     recipe = runs[0]["recipe"]
     text = tr(
         "**Recipe (the same for every net):** {subset} training images (a fixed, seeded subset of the 60k), "
         "{epochs} epochs, batch {batch}, SGD momentum {momentum}, weight decay {wd}, peak lr {lr} ({schedule}), "
-        "augmentation: {augmentation}, bf16 autocast. Solid: training error (running mean over each epoch, "
-        "training mode, as in He et al. Fig. 6); dashed: test error on the 10 000 test images. Command: "
-        "`{command}`; total wall time {minutes:.0f} min.",
+        "augmentation: {augmentation}, bf16 autocast. As in He et al. Fig. 6, dashed: training error (running "
+        "mean over each epoch, training mode); bold: test error on the 10 000 test images.",
         subset=recipe.get("train_subset", "?"), epochs=recipe.get("epochs", "?"), batch=recipe.get("batch_size", "?"),
         momentum=recipe.get("momentum", "?"), wd=recipe.get("weight_decay", "?"), lr=recipe.get("lr", "?"),
-        schedule=recipe.get("schedule", ""), augmentation=recipe.get("augmentation", "?"), command=runs[0]["command"],
-        minutes=results.get("total_wall_time_seconds", sum(r["wall_time_seconds"] for r in runs)) / 60,
+        schedule=tr(str(recipe.get("schedule", ""))), augmentation=tr(str(recipe.get("augmentation", "?"))),
     )
-    final = {r["name"]: r.get("final", {}).get("train_error_eval") for r in runs}
-    if all(final.get(n) is not None for n in ("Plain-20", "Plain-56", "ResNet-20", "ResNet-56")):
-        plain = (tr("the deeper plain net fits its own training data *worse* (degradation);")
-                 if final["Plain-56"] > final["Plain-20"] else tr("no degradation in this run;"))
-        residual = (tr("with shortcuts the deeper net is at least as good.") if final["ResNet-56"] <= final["ResNet-20"]
-                    else tr("here the deeper residual net has not caught up yet."))
-        text += "\n\n" + tr(
-            "**What it shows** (final model, eval mode, whole training subset): Plain-20 {p20:.1%} vs Plain-56 "
-            "{p56:.1%} training error -- {plain} ResNet-20 {r20:.1%} vs ResNet-56 {r56:.1%} -- {residual}",
-            p20=final["Plain-20"], p56=final["Plain-56"], r20=final["ResNet-20"], r56=final["ResNet-56"],
-            plain=plain, residual=residual,
-        )
+    verdict = fig6_verdict(results)
+    if verdict:
+        text += "\n\n" + tr("**What it shows** (final model, eval mode, whole training subset):") + "\n\n" + verdict
     return fig, text, summarize(results)
+
+
+def _reproduce() -> str:
+    """The commands behind the shipped results and the recorded time each took (when recorded)."""
+    try:  # the command the shipped run recorded (with its flags), else the plain one
+        command = load_degradation_results(RESULTS_PATH)["runs"][0]["command"] or FIG6_COMMAND
+    except ValueError:
+        command = FIG6_COMMAND
+    lines = [tr("**Training curves, Plain-20 and ResNet-20 of the lesion study:** `{command}`", command=command)]
+    minutes = recorded_minutes()
+    if minutes is not None:
+        lines[-1] += " " + tr("(the recorded run took {minutes:.0f} min).", minutes=minutes)
+    lines.append(tr("**ResNet-18 of the lesion study:** `python -m explainer.training.trainer`"))
+    try:
+        seconds = float(load_card()["wall_time_seconds"])
+        lines[-1] += " " + tr("(the recorded run took {minutes:.0f} min).", minutes=seconds / 60)
+    except (ValueError, KeyError, TypeError, OSError):
+        pass  # no card: no time to quote
+    return "\n\n".join(lines)
+
+
+@ui_errors
+def reproduce_handler() -> str:
+    """The Reproduce note in the request's language."""
+    return _reproduce()
 
 
 @ui_errors
@@ -219,27 +261,29 @@ SECTIONS = {
                "as slopes on this log plot. Try: BN off + PyTorch default at depth 56; BN on at depth 110; BN off + "
                "Kaiming at 110."),
     "curves": N_("## 2. Real training curves (He et al. Fig. 6 on Fashion-MNIST)\n"
-                 "Four nets trained with one shared recipe by `python -m explainer.training.fig6_experiment`; the "
-                 "numbers are loaded from `checkpoints/degradation.json`, nothing is recomputed here. Look at the "
-                 "**training** error (训练误差): if the deeper plain net is worse on the data it was trained on, the "
-                 "cause cannot be overfitting -- it is harder to optimize."),
+                 "Four nets trained once each with one shared recipe; the numbers are the recorded ones, nothing is "
+                 "recomputed here. Look at the **training** error (训练误差): if the deeper plain net is worse on the "
+                 "data it was trained on, the cause cannot be overfitting -- it is harder to optimize."),
     "live": N_("## 3. Train them yourself (live)\n"
                "Plain and residual nets of the same depth train side by side, one step each in turn (batch 64, SGD + "
-               "momentum, BN, warm-up). The sliders stop where a free 2-core CPU still finishes in a minute or two; a "
-               "few hundred steps already show the deeper plain net lagging."),
+               "momentum, BN, warm-up). The status line shows the elapsed time as it goes, and the run ends with what "
+               "its numbers show."),
     "shattered": N_("## 4. Shattered gradients (Balduzzi et al. 2017)\n"
                     "Move an input image a little at a time toward another image and record how one output's "
-                    "gradient changes. In a deep plain net neighbouring inputs get unrelated gradients (white noise); "
-                    "in a residual net they stay correlated (brown noise). A gradient that looks like noise is a poor "
-                    "guide for learning."),
-    "highway": N_("## 5. The gradient highway\n"
-                  "In a residual block z = x + F(x), so ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z: part of the gradient skips "
-                  "the branch entirely. Here both terms are computed separately with autograd for every block of the "
+                    "gradient changes. Balduzzi et al. found that in deep plain nets neighbouring inputs get "
+                    "unrelated gradients (white noise) while in residual nets they stay correlated (brown noise); a "
+                    "gradient that looks like noise is a poor guide for learning. The reading below says what this "
+                    "sweep shows at the chosen depth."),
+    "highway": N_("## 5. The \"gradient highway\" (a metaphor)\n"
+                  "In a residual block y = relu(z) with z = x + F(x), so ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z: part of the "
+                  "gradient skips the branch's convolutions -- though not the block's final ReLU, which ∂L/∂z has "
+                  "already passed. Here both terms are computed separately with autograd for every block of the "
                   "residual net (at initialization, BN on) and compared."),
     "lesion": N_("## 6. Lesion study (Veit et al. 2016)\n"
                  "Delete one block at a time from *trained* nets and re-measure accuracy on 2000 test images. In a "
-                 "residual net the shortcut survives, so information still flows; a plain net has nothing to fall "
-                 "back on. Downsampling blocks keep their 1×1 projection (hatched bars)."),
+                 "residual net the block's shortcut survives; a plain block has nothing to fall back on. Veit et al. "
+                 "found residual nets robust to such deletions and plain nets not; the reading below says what these "
+                 "nets do. Downsampling blocks keep their shortcut (hatched bars)."),
 }
 
 
@@ -270,7 +314,9 @@ def build() -> list[Refresh]:
         gn_depth = CheckedSlider(nets.MIN_DEPTH, validation.MAX_DEPTH, value=DEFAULT_GRAD_NORMS[0], step=6,
                                  label=T("depth (6n+2 layers)"))
         gn_bn = gr.Checkbox(value=DEFAULT_GRAD_NORMS[1], label=T("batch norm (批量规范化)"))
-        gn_init = CheckedDropdown(list(nets.INITS), value=DEFAULT_GRAD_NORMS[2], label=T("initialization (初始化)"))
+        # Shown translated ("PyTorch default"), sent as the English API value.
+        gn_init = CheckedDropdown([(T(i), i) for i in nets.INITS], value=DEFAULT_GRAD_NORMS[2],
+                                  label=T("initialization (初始化)"))
         gn_zero = gr.Checkbox(value=False, label=T("zero-init last BN of each residual branch"))
     gn_btn = gr.Button(T("Measure gradients"), variant="primary")
     gn_plot = gr.Plot(format="png", label=T("gradient norms"))
@@ -290,7 +336,7 @@ def build() -> list[Refresh]:
     # 2. Shipped training curves -----------------------------------------------------------------
     gr.Markdown(T(SECTIONS["curves"]))
     fig, text, rows = _shipped_curves()
-    curves_plot = gr.Plot(value=fig, format="png", label=T("training (solid) and test (dashed) error"))
+    curves_plot = gr.Plot(value=fig, format="png", label=T("training (dashed) and test (bold) error"))
     curves_text = gr.Markdown(text)
     curves_table = gr.Dataframe(value=rows, headers=SUMMARY_HEADERS, interactive=False, label=T("final numbers"),
                                 visible=bool(rows))
@@ -305,11 +351,14 @@ def build() -> list[Refresh]:
         stop_btn = gr.Button(T("Stop"), variant="stop")
     live_plot = gr.Plot(format="png", label=T("live training curves"))
     live_status = gr.Markdown()
+    live_last = gr.State(None)  # the last yielded state: what the Stop button's conclusion is computed from
     # A live run holds its slot for a minute or more: it gets its own one-slot queue so the shared heavy
     # queue (one request at a time) keeps serving everyone else's predictions meanwhile.
-    live_event = live_btn.click(live_handler, inputs=[live_depth, live_steps], outputs=[live_plot, live_status],
+    live_event = live_btn.click(live_handler, inputs=[live_depth, live_steps],
+                                outputs=[live_plot, live_status, live_last],
                                 api_visibility="private", concurrency_id="live", concurrency_limit=1)
-    stop_btn.click(None, cancels=[live_event], api_visibility="private")
+    stop_btn.click(live_stopped, inputs=live_last, outputs=live_status, cancels=[live_event],
+                   api_visibility="private", queue=False)
 
     # 4. Shattered gradients ---------------------------------------------------------------------
     sh_depth, sh_btn, sh_plot, sh_expl = _depth_section("shattered", N_("Sweep"),
@@ -330,8 +379,13 @@ def build() -> list[Refresh]:
     ls_table = _dataframe(LESION_HEADERS, ["str", "str", "str", "number", "number"])
     ls_btn.click(lesion_handler, inputs=None, outputs=[ls_plot, ls_table, ls_expl], api_name="lesion", **HEAVY)
 
+    # Reproduce: the commands behind the shipped numbers, for whoever runs the server --------------
+    with gr.Accordion(T("Reproduce"), open=False):
+        reproduce_md = gr.Markdown(_reproduce())
+
     # Every section opens showing its default result (computed once, at start-up, by warm_up).
     return [Refresh(shipped_curves_handler, [], [curves_plot, curves_text, curves_table]),
+            Refresh(reproduce_handler, [], [reproduce_md]),
             Refresh(grad_norms_section, [gn_depth, gn_bn, gn_init, gn_zero_state],
                     [gn_plot, gn_table, gn_result, gn_expl, gn_blocks], every_load=True),
             Refresh(shattered_handler, [sh_depth], [sh_plot, sh_expl], every_load=True),

@@ -126,8 +126,6 @@ MESSAGES: dict[str, str] = {
         "残差网络",
     "error (%)":
         "误差（%）",
-    "Fashion-MNIST training split ({n} images, {directory})":
-        "Fashion-MNIST 训练集（{n} 张图像，{directory}）",
     "the {n} bundled Fashion-MNIST test images (the training split is not installed here; fine for watching optimization, not for measuring generalization)":
         "随附的 {n} 张 Fashion-MNIST 测试图像（这里没有安装训练集；用来观察优化过程没问题，但不能用来衡量泛化能力）",
     "The number of steps must be a whole number between 1 and {hi}, got {steps!r}.":
@@ -150,8 +148,6 @@ MESSAGES: dict[str, str] = {
         "跳过：形状会改变（没有可保留的快捷连接）",
     "{path} is missing: the lesion study compares with the {model} trained by the degradation experiment. Regenerate it with `python -m explainer.training.fig6_experiment`.":
         "缺少 {path}：损伤研究要与退化实验训练出的 {model} 作比较。请用 `python -m explainer.training.fig6_experiment` 重新生成。",
-    "{path} is missing: the lesion study needs the shipped ResNet-18. Regenerate it with `python -m explainer.training.trainer` (about an hour on 2 cores).":
-        "缺少 {path}：损伤研究需要随附的 ResNet-18。请用 `python -m explainer.training.trainer` 重新生成（在 2 个核上大约需要一小时）。",
     "n/a":
         "不适用",
     "intact {accuracy:.1%}":
@@ -162,18 +158,10 @@ MESSAGES: dict[str, str] = {
         "{name}：删除一个块",
     "accuracy on {n} test images (%)":
         "在 {n} 张测试图像上的准确率（%）",
-    "Lesion study (Veit et al. 2016): hatched = downsampling block (projection kept), n/a = cannot be deleted":
-        "损伤研究（Veit 等人 2016）：斜线 = 下采样块（保留投影），不适用 = 无法删除",
     "- **{name}** (intact {accuracy:.1%})":
         "- **{name}**（完整网络 {accuracy:.1%}）",
-    ": deleting one non-downsampling block leaves {lo:.1%}–{hi:.1%} (median drop {drop:.1f} points)":
-        "：删除一个非下采样块后剩下 {lo:.1%}–{hi:.1%}（中位数下降 {drop:.1f} 个百分点）",
-    "; downsampling blocks: {blocks}":
-        "；下采样块：{blocks}",
     "; not deletable (shape changes, no shortcut): {blocks}":
         "；无法删除（形状会改变，没有快捷连接）：{blocks}",
-    "Regenerate it with `{command}` (about 45 minutes on 2 cores).":
-        "请用 `{command}` 重新生成（在 2 个核上大约需要 45 分钟）。",
     "{source} is malformed: {problem}. {regenerate}":
         "{source} 的格式有误：{problem}。{regenerate}",
     "the top level must be an object, not {kind}":
@@ -204,8 +192,6 @@ MESSAGES: dict[str, str] = {
         "缺少 {path}。{regenerate}",
     "{path} is not valid JSON ({error}). {regenerate}":
         "{path} 不是有效的 JSON（{error}）。{regenerate}",
-    "_The lesion study is being computed on this server (about half a minute after it starts); press the button to wait for it._":
-        "_本服务器正在计算损伤研究（启动后约半分钟）；按下按钮即可等待结果。_",
     "within {flat:g}× of constant ({factor:.2f}×)":
         "与常数相差不到 {flat:g} 倍（{factor:.2f} 倍）",
     "growing toward the input by {factor}×":
@@ -278,4 +264,102 @@ MESSAGES: dict[str, str] = {
         "**解读**：在深度 {depth}，两条曲线的相关程度大致相同：滞后 1 的值相差不到 {tol:.2f}（2/√{points}，即 {points} 个点的分辨率），相关长度相差不到 {length_tol:.0%}（{pl} 步对 {rl} 步）。这次扫描没有显示出两个网络的差别。",
     "**Reading:** at depth {depth} the two measures disagree (lag 1 differs by {diff:.2f}, correlation length {pl} steps plain vs {rl} residual): neither trace is clearly the more correlated one.":
         "**解读**：在深度 {depth}，两个指标结论不一致（滞后 1 相差 {diff:.2f}，相关长度普通网络 {pl} 步、残差网络 {rl} 步）：哪条曲线都不明显地更相关。",
+    ": deleting one block costs {lo:.1f} to {hi:.1f} points (median {med:.1f}; largest: {block}, {acc:.1%} left)":
+        "：删掉一个块损失 {lo:.1f} 到 {hi:.1f} 个百分点（中位数 {med:.1f}；最大：{block}，剩 {acc:.1%}）",
+    "**Conclusion:** on the {n} blocks both 20-layer nets can lose, the median costs ({plain:.1f} points plain, {residual:.1f} residual) differ by less than the sampling noise ({tol:.1f} points): this run does not separate them.":
+        "**结论**：在两个 20 层网络都能删掉的 {n} 个块上，损失的中位数（普通网络 {plain:.1f} 个百分点，残差网络 {residual:.1f}）相差小于抽样噪声（{tol:.1f} 个百分点）：这次运行分不出两者。",
+    "Lesion study (Veit et al. 2016): hatched = downsampling block (its shortcut kept), n/a = cannot be deleted":
+        "损伤研究（Veit 等人，2016）：斜线 = 下采样块（保留其快捷连接），n/a = 无法删除",
+    ". Every single deletion stays within {tol:.1f} points, the sampling noise of {n} images: no block is essential on its own.":
+        "。每一次删除的损失都在 {tol:.1f} 个百分点以内，即 {n} 张图像的抽样噪声：没有哪个块单独来看是不可缺少的。",
+    "**Conclusion:** on the {n} blocks both 20-layer nets can lose, deleting one costs the plain net more (median {plain:.1f} points) than the residual net ({residual:.1f}): with shortcuts, the other blocks still carry the signal past the hole.":
+        "**结论**：在两个 20 层网络都能删掉的 {n} 个块上，删掉一个块对普通网络的损失（中位数 {plain:.1f} 个百分点）大于对残差网络的损失（{residual:.1f}）：有了快捷连接，其余的块仍能把信号传过这个缺口。",
+    "**Conclusion:** on the {n} blocks both 20-layer nets can lose, deleting one costs the residual net more (median {residual:.1f} points) than the plain net ({plain:.1f}): this run does not show Veit et al.'s contrast.":
+        "**结论**：在两个 20 层网络都能删掉的 {n} 个块上，删掉一个块对残差网络的损失（中位数 {residual:.1f} 个百分点）大于对普通网络的损失（{plain:.1f}）：这次运行没有显示出 Veit 等人的对比。",
+    "downsampling: zero-pad shortcut kept":
+        "下采样：保留零填充快捷连接",
+    "{path} is missing: the lesion study needs the shipped ResNet-18. Regenerate it with `python -m explainer.training.trainer`.":
+        "缺少 {path}：损伤研究需要随附的 ResNet-18。请用 `python -m explainer.training.trainer` 重新生成。",
+    ": no block can be deleted.":
+        "：没有可以删除的块。",
+    "; every downsampling block costs more than every other block":
+        "；每个下采样块的损失都大于其他任何块",
+    ". {k} of {total} deletions leave it near chance ({blocks}): the net cannot do without those blocks.":
+        "。{total} 次删除中有 {k} 次使它接近随机猜测（{blocks}）：网络离不开这些块。",
+    ". No single deletion takes it near chance.":
+        "。没有哪一次单独的删除使它接近随机猜测。",
+    "; downsampling blocks cost more on median ({down:.1f} vs {ident:.1f} points)":
+        "；下采样块损失的中位数更大（{down:.1f} 对 {ident:.1f} 个百分点）",
+    "; downsampling blocks cost no more than the others":
+        "；下采样块的损失不比其他块大",
+    "Over the last {k} steps Plain-{depth} got {plain:.1f} % of its training batches wrong, ResNet-{depth} {residual:.1f} %.":
+        "在最后 {k} 步中，Plain-{depth} 在训练批量上的错误率为 {plain:.1f} %，ResNet-{depth} 为 {residual:.1f} %。",
+    "**Stopped** at step {step} of {total} ({seconds:.0f} s).":
+        "**已停止**于第 {step} 步（共 {total} 步，{seconds:.0f} 秒）。",
+    "**Finished:** {step} steps in {seconds:.0f} s.":
+        "**完成**：{step} 步，用时 {seconds:.0f} 秒。",
+    "The difference, {diff:.1f} points, is within the batch-to-batch noise ({tol:.1f}): this run does not separate the two nets.":
+        "两者相差 {diff:.1f} 个百分点，在批量之间的噪声（{tol:.1f}）以内：这次运行分不出两个网络。",
+    "Fashion-MNIST training split ({n} images)":
+        "Fashion-MNIST 训练集（{n} 张图像）",
+    "Too few steps to compare the two nets.":
+        "步数太少，无法比较两个网络。",
+    "The residual net is ahead by {diff:.1f} points, more than the batch-to-batch noise ({tol:.1f}): with the same steps, the shortcuts made the {depth}-layer net easier to train.":
+        "残差网络领先 {diff:.1f} 个百分点，超过批量之间的噪声（{tol:.1f}）：在同样的步数下，快捷连接让 {depth} 层的网络更容易训练。",
+    "The plain net is ahead by {diff:.1f} points, more than the batch-to-batch noise ({tol:.1f}): in this run the shortcuts did not help.":
+        "普通网络领先 {diff:.1f} 个百分点，超过批量之间的噪声（{tol:.1f}）：在这次运行中快捷连接没有帮上忙。",
+    "Regenerate it with `{command}` (the recorded run took {minutes:.0f} min).":
+        "请用 `{command}` 重新生成（记录下的那次运行用了 {minutes:.0f} 分钟）。",
+    "Regenerate it with `{command}`.":
+        "请用 `{command}` 重新生成。",
+    "**Test error** ({images} images): Plain-20 {tp20:.2%}, Plain-56 {tp56:.2%}, ResNet-20 {tr20:.2%}, ResNet-56 {tr56:.2%}. **One seed per net:** this run shows that these outcomes can happen with this recipe; it cannot show how often, nor whether a gap like ResNet-56 vs ResNet-20's {gap} test images is larger than the spread between seeds -- that needs several runs per net (He et al. report the mean ± std of 5 runs for ResNet-110).":
+        "**测试误差**（{images} 张图像）：Plain-20 {tp20:.2%}，Plain-56 {tp56:.2%}，ResNet-20 {tr20:.2%}，ResNet-56 {tr56:.2%}。**每个网络只有一个随机种子**：这次运行说明用这套配置会出现这些结果；它不能说明出现的频率，也不能说明像 ResNet-56 与 ResNet-20 之间 {gap} 张测试图像这样的差距是否大于不同种子之间的波动——那需要每个网络多次运行（何恺明等人对 ResNet-110 报告了 5 次运行的均值 ± 标准差）。",
+    "**Plain nets:** Plain-56 ends with {p56:.1%} training error, Plain-20 with {p20:.1%}: the deeper plain net gets {d} more of its {n} training images wrong -- it fits its own training data worse (degradation), in this run.":
+        "**普通网络**：Plain-56 最终训练误差 {p56:.1%}，Plain-20 为 {p20:.1%}：在它的 {n} 张训练图像中，更深的普通网络多错了 {d} 张——它对自己训练数据的拟合更差（退化），在这次运行中如此。",
+    "**Residual nets:** ResNet-20 and ResNet-56 both classify every one of the {n} training images correctly (0.0% training error), so on training error this run cannot rank them.":
+        "**残差网络**：ResNet-20 和 ResNet-56 都把 {n} 张训练图像全部分类正确（训练误差 0.0%），所以按训练误差这次运行无法给它们排出高下。",
+    "With the same depth, recipe and parameter count ({params}), ResNet-56 ends at {r56:.1%} where Plain-56 ends at {p56:.1%}: the shortcuts are what differs.":
+        "在深度、训练配置和参数量（{params}）都相同的情况下，ResNet-56 最终为 {r56:.1%}，而 Plain-56 为 {p56:.1%}：两者的区别就在快捷连接。",
+    "**Plain nets:** Plain-56 and Plain-20 end with the same training error ({p56:.1%}): no degradation in this run.":
+        "**普通网络**：Plain-56 和 Plain-20 最终训练误差相同（{p56:.1%}）：这次运行没有出现退化。",
+    "**Plain nets:** Plain-56 fits its training data better than Plain-20 ({p56:.1%} vs {p20:.1%}, {d} fewer of {n} images wrong): no degradation in this run.":
+        "**普通网络**：Plain-56 对训练数据的拟合比 Plain-20 好（{p56:.1%} 对 {p20:.1%}，{n} 张图像中少错 {d} 张）：这次运行没有出现退化。",
+    "**Residual nets:** ResNet-56 {r56:.1%} vs ResNet-20 {r20:.1%} training error: the deeper residual net fits its training data at least as well, in this run.":
+        "**残差网络**：训练误差 ResNet-56 {r56:.1%} 对 ResNet-20 {r20:.1%}：更深的残差网络对训练数据的拟合至少一样好，在这次运行中如此。",
+    "**Residual nets:** ResNet-56 {r56:.1%} vs ResNet-20 {r20:.1%} training error: here the deeper residual net has not caught up.":
+        "**残差网络**：训练误差 ResNet-56 {r56:.1%} 对 ResNet-20 {r20:.1%}：这里更深的残差网络还没有赶上。",
+    "With the same depth and recipe, ResNet-56 ends at {r56:.1%} where Plain-56 ends at {p56:.1%}.":
+        "在深度和训练配置相同的情况下，ResNet-56 最终为 {r56:.1%}，而 Plain-56 为 {p56:.1%}。",
+    "linear warm-up, then cosine decay to 0":
+        "线性预热，然后余弦衰减到 0",
+    "none":
+        "无",
+    "**Recipe (the same for every net):** {subset} training images (a fixed, seeded subset of the 60k), {epochs} epochs, batch {batch}, SGD momentum {momentum}, weight decay {wd}, peak lr {lr} ({schedule}), augmentation: {augmentation}, bf16 autocast. As in He et al. Fig. 6, dashed: training error (running mean over each epoch, training mode); bold: test error on the 10 000 test images.":
+        "**训练配置（每个网络都相同）**：{subset} 张训练图像（从 6 万张中按固定种子抽取的子集），{epochs} 轮，批量大小 {batch}，SGD 动量 {momentum}，权重衰减 {wd}，峰值学习率 {lr}（{schedule}），数据增广：{augmentation}，bf16 自动混合精度。与何恺明等人的图 6 一样，虚线：训练误差（每轮内的滑动平均，训练模式）；粗线：在 10 000 张测试图像上的测试误差。",
+    "## 2. Real training curves (He et al. Fig. 6 on Fashion-MNIST)\nFour nets trained once each with one shared recipe; the numbers are the recorded ones, nothing is recomputed here. Look at the **training** error (训练误差): if the deeper plain net is worse on the data it was trained on, the cause cannot be overfitting -- it is harder to optimize.":
+        "## 2. 真实的训练曲线（在 Fashion-MNIST 上重现何恺明等人论文图 6）\n四个网络用同一套配置各训练一次；数字是记录下来的结果，这里不重新计算。请看**训练误差**：如果更深的普通网络在它自己的训练数据上都更差，原因就不可能是过拟合——而是更难优化。",
+    "## 3. Train them yourself (live)\nPlain and residual nets of the same depth train side by side, one step each in turn (batch 64, SGD + momentum, BN, warm-up). The status line shows the elapsed time as it goes, and the run ends with what its numbers show.":
+        "## 3. 亲手训练（实时）\n同样深度的普通网络和残差网络并排训练，轮流各走一步（批量大小 64，SGD + 动量，批量规范化，预热）。状态行会随时显示已用时间，运行结束时给出它的数字所说明的结论。",
+    "## 4. Shattered gradients (Balduzzi et al. 2017)\nMove an input image a little at a time toward another image and record how one output's gradient changes. Balduzzi et al. found that in deep plain nets neighbouring inputs get unrelated gradients (white noise) while in residual nets they stay correlated (brown noise); a gradient that looks like noise is a poor guide for learning. The reading below says what this sweep shows at the chosen depth.":
+        "## 4. 破碎梯度（Balduzzi 等人，2017）\n把一张输入图像一点点地移向另一张图像，记录某个输出的梯度如何变化。Balduzzi 等人发现，在深的普通网络里相邻输入的梯度互不相关（白噪声），而在残差网络里它们保持相关（布朗噪声）；像噪声一样的梯度很难指引学习。下面的解读说明这次扫描在所选深度下显示了什么。",
+    "## 5. The \"gradient highway\" (a metaphor)\nIn a residual block y = relu(z) with z = x + F(x), so ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z: part of the gradient skips the branch's convolutions -- though not the block's final ReLU, which ∂L/∂z has already passed. Here both terms are computed separately with autograd for every block of the residual net (at initialization, BN on) and compared.":
+        "## 5. “梯度高速公路”（一个比喻）\n残差块中 y = relu(z)，z = x + F(x)，所以 ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z：一部分梯度跳过了分支中的卷积层——但没有跳过块末尾的 ReLU，∂L/∂z 已经经过了它。这里用自动微分对残差网络的每个残差块分别算出这两项（初始化时，打开批量规范化）并加以比较。",
+    "## 6. Lesion study (Veit et al. 2016)\nDelete one block at a time from *trained* nets and re-measure accuracy on 2000 test images. In a residual net the block's shortcut survives; a plain block has nothing to fall back on. Veit et al. found residual nets robust to such deletions and plain nets not; the reading below says what these nets do. Downsampling blocks keep their shortcut (hatched bars).":
+        "## 6. 损伤研究（Veit 等人，2016）\n从*训练好的*网络中每次删掉一个残差块，在 2000 张测试图像上重新测准确率。残差网络中该块的快捷连接还在；普通网络的块则没有退路。Veit 等人发现残差网络经得起这样的删除，而普通网络不行；下面的解读说明这些网络的表现。下采样块保留其快捷连接（带斜线的柱）。",
+    "Stopped before the first measurement.":
+        "在第一次测量之前就停止了。",
+    "**Training curves, Plain-20 and ResNet-20 of the lesion study:** `{command}`":
+        "**训练曲线，以及损伤研究中的 Plain-20 和 ResNet-20**：`{command}`",
+    "**ResNet-18 of the lesion study:** `python -m explainer.training.trainer`":
+        "**损伤研究中的 ResNet-18**：`python -m explainer.training.trainer`",
+    "_The lesion study is still being computed on this server; press the button to wait for it._":
+        "_本服务器仍在计算损伤研究；按下按钮即可等待结果。_",
+    "(the recorded run took {minutes:.0f} min).":
+        "（记录下的那次运行用了 {minutes:.0f} 分钟）。",
+    "training (dashed) and test (bold) error":
+        "训练误差（虚线）和测试误差（粗线）",
+    "**The shipped training curves are not available on this server** (their results file is missing or damaged); the *Reproduce* note at the bottom of this tab says how to make them.":
+        "**本服务器上没有随附的训练曲线**（结果文件缺失或已损坏）；本标签页底部的*复现*说明介绍了如何生成它们。",
+    "**What it shows** (final model, eval mode, whole training subset):":
+        "**它说明了什么**（最终模型，评估模式，整个训练子集）：",
 }

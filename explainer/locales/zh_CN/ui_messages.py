@@ -79,15 +79,6 @@ MESSAGES: dict[str, str] = {
     "final test error %": "最终测试误差 %",
     "wall time s": "耗时（秒）",
     "_Measured in {seconds:.2f} s on this server._": "_在本服务器上测量用时 {seconds:.2f} 秒。_",
-    "**Recipe (the same for every net):** {subset} training images (a fixed, seeded subset of the 60k), {epochs} "
-    "epochs, batch {batch}, SGD momentum {momentum}, weight decay {wd}, peak lr {lr} ({schedule}), augmentation: "
-    "{augmentation}, bf16 autocast. Solid: training error (running mean over each epoch, training mode, as in He et "
-    "al. Fig. 6); dashed: test error on the 10 000 test images. Command: `{command}`; total wall time {minutes:.0f} "
-    "min.":
-        "**训练配置（所有网络相同）：** {subset} 张训练图像（从 6 万张中按固定随机种子选出的子集），{epochs} 轮，"
-        "批量大小 {batch}，SGD 动量 {momentum}，权重衰减 {wd}，峰值学习率 {lr}（{schedule}），数据增广：{augmentation}，"
-        "bf16 自动混合精度。实线：训练误差（每轮内的滑动平均，训练模式，同何恺明等人论文图 6）；虚线：1 万张测试图像上的"
-        "测试误差。命令：`{command}`；总耗时 {minutes:.0f} 分钟。",
     "## 1. Gradient norms at initialization\nOne backward pass on 64 real images through Plain-n and its residual "
     "twin (same weights, only the `out = out + identity` line differs). Vanishing / exploding gradients (梯度消失 / "
     "梯度爆炸) show up as slopes on this log plot. Try: BN off + PyTorch default at depth 56; BN on at depth 110; BN "
@@ -95,35 +86,6 @@ MESSAGES: dict[str, str] = {
         "## 1. 初始化时的梯度范数\n用 64 张真实图像，对 Plain-n 和它的残差版本各做一次反向传播（权重相同，只差 "
         "`out = out + identity` 这一行）。梯度消失 / 梯度爆炸在这张对数坐标图上表现为斜率。试试：深度 56、关闭批量"
         "规范化、PyTorch 默认初始化；深度 110、打开批量规范化；深度 110、关闭批量规范化、Kaiming 初始化。",
-    "## 2. Real training curves (He et al. Fig. 6 on Fashion-MNIST)\nFour nets trained with one shared recipe by "
-    "`python -m explainer.training.fig6_experiment`; the numbers are loaded from `checkpoints/degradation.json`, "
-    "nothing is recomputed here. Look at the **training** error (训练误差): if the deeper plain net is worse on the "
-    "data it was trained on, the cause cannot be overfitting -- it is harder to optimize.":
-        "## 2. 真实的训练曲线（在 Fashion-MNIST 上重现何恺明等人论文图 6）\n四个网络用同一套配置训练（命令 "
-        "`python -m explainer.training.fig6_experiment`）；数字读取自 `checkpoints/degradation.json`，这里不重新计算。"
-        "请看**训练误差**：如果更深的普通网络在它自己的训练数据上都更差，原因就不可能是过拟合——而是更难优化。",
-    "## 3. Train them yourself (live)\nPlain and residual nets of the same depth train side by side, one step each "
-    "in turn (batch 64, SGD + momentum, BN, warm-up). The sliders stop where a free 2-core CPU still finishes in a "
-    "minute or two; a few hundred steps already show the deeper plain net lagging.":
-        "## 3. 亲手训练（实时）\n同样深度的普通网络和残差网络并排训练，轮流各走一步（批量大小 64，SGD + 动量，"
-        "批量规范化，预热）。滑块的上限是免费的 2 核 CPU 一两分钟内能跑完的量；几百步就能看出更深的普通网络落在后面。",
-    "## 4. Shattered gradients (Balduzzi et al. 2017)\nMove an input image a little at a time toward another image "
-    "and record how one output's gradient changes. In a deep plain net neighbouring inputs get unrelated gradients "
-    "(white noise); in a residual net they stay correlated (brown noise). A gradient that looks like noise is a poor "
-    "guide for learning.":
-        "## 4. 破碎梯度（Balduzzi 等人，2017）\n把一张输入图像一点点地移向另一张图像，记录某个输出的梯度如何变化。"
-        "在深的普通网络里，相邻输入的梯度互不相关（白噪声）；在残差网络里它们保持相关（布朗噪声）。"
-        "像噪声一样的梯度很难指引学习。",
-    "## 5. The gradient highway\nIn a residual block z = x + F(x), so ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z: part of the "
-    "gradient skips the branch entirely. Here both terms are computed separately with autograd for every block of "
-    "the residual net (at initialization, BN on) and compared.":
-        "## 5. 梯度高速公路\n残差块中 z = x + F(x)，所以 ∂L/∂x = ∂L/∂z + (∂F/∂x)ᵀ∂L/∂z：一部分梯度完全绕过了分支。"
-        "这里用自动微分对残差网络的每个残差块分别算出这两项（初始化时，打开批量规范化）并加以比较。",
-    "## 6. Lesion study (Veit et al. 2016)\nDelete one block at a time from *trained* nets and re-measure accuracy "
-    "on 2000 test images. In a residual net the shortcut survives, so information still flows; a plain net has "
-    "nothing to fall back on. Downsampling blocks keep their 1×1 projection (hatched bars).":
-        "## 6. 损伤研究（Veit 等人，2016）\n从*训练好的*网络中每次删掉一个残差块，在 2000 张测试图像上重新测准确率。"
-        "残差网络里快捷连接还在，信息照样能流过；普通网络则没有退路。下采样的残差块保留其 1×1 卷积投影（带斜线的柱）。",
     "Steps": "步数",
     "Step {step}/{steps} ({seconds:.0f} s). Mean training error over the last 10 steps: Plain-{depth} {plain:.1f} "
     "%, ResNet-{depth} {residual:.1f} %. Data: {note}.":
@@ -133,19 +95,9 @@ MESSAGES: dict[str, str] = {
     "Run the lesion study": "运行损伤研究",
     "Depth": "深度",
     "building the nets": "正在构建网络",
-    "the deeper plain net fits its own training data *worse* (degradation);":
-        "更深的普通网络在自己的训练数据上拟合得*更差*（退化）；",
-    "no degradation in this run;": "这次运行没有出现退化；",
-    "with shortcuts the deeper net is at least as good.": "有了快捷连接，更深的网络至少一样好。",
-    "here the deeper residual net has not caught up yet.": "这里更深的残差网络还没有追上。",
-    "**What it shows** (final model, eval mode, whole training subset): Plain-20 {p20:.1%} vs Plain-56 {p56:.1%} "
-    "training error -- {plain} ResNet-20 {r20:.1%} vs ResNet-56 {r56:.1%} -- {residual}":
-        "**结论**（最终模型，评估模式，整个训练子集）：训练误差 Plain-20 {p20:.1%} 对 Plain-56 {p56:.1%}——{plain}"
-        "ResNet-20 {r20:.1%} 对 ResNet-56 {r56:.1%}——{residual}",
     "gradient norms": "梯度范数",
     "‖∂L/∂W‖ per layer": "每层的 ‖∂L/∂W‖",
     "‖∂L/∂h‖ at each block output": "每个残差块输出处的 ‖∂L/∂h‖",
-    "training (solid) and test (dashed) error": "训练误差（实线）与测试误差（虚线）",
     "final numbers": "最终数值",
     "Start training": "开始训练",
     "Stop": "停止",
@@ -156,7 +108,6 @@ MESSAGES: dict[str, str] = {
     "shortcut vs branch term per block": "每个残差块的快捷连接项与分支项",
     "accuracy after deleting each block": "删除每个残差块后的准确率",
     "step {step}/{steps}": "第 {step}/{steps} 步",
-    "**The shipped training curves are not available:** {error}": "**随附的训练曲线不可用：** {error}",
     "depth (6n+2 layers)": "深度（6n+2 层）",
     "batch norm (批量规范化)": "批量规范化",
     "initialization (初始化)": "初始化",
