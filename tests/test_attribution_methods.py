@@ -20,7 +20,6 @@ from explainer.inside.attribution_methods import (
     completeness_text,
     gradcam_layer_label,
     gradcam_layers,
-    low_target_warning,
     with_settings,
 )
 from explainer.inside.images import prepare_fashion
@@ -95,17 +94,6 @@ def test_completeness_reading_is_a_function_of_the_gap(total, diff, rel, within)
     assert f"Σ attributions = {total:.3f}" in text and f"= {diff:.3f}" in text and "50 path steps" in text
     assert ("account for the whole change" in text) == within
     assert ("more steps would close the gap" in text) == (not within)
-
-
-LOW_TARGETS = [(0.012, True), (0.049, True), (0.05, False), (0.9, False), (0.0, True)]
-
-
-@pytest.mark.parametrize(("probability", "warned"), LOW_TARGETS)
-def test_a_target_the_model_does_not_see_is_flagged(probability, warned):
-    text = low_target_warning(probability, "Trouser")
-    assert bool(text) == warned
-    if warned:
-        assert f"only {probability:.1%}" in text and "does not see" in text
 
 
 def test_occlusion_with_one_window_is_the_logit_drop(model, x):

@@ -94,3 +94,14 @@ def test_shipped_model_classifies_the_examples():
         probs = features.predict(model, prepare_fashion(path).x)
         correct += int(probs.argmax()) == c
     assert correct >= 8, f"only {correct}/10 examples classified correctly"
+
+
+LOW_TARGETS = [(0.012, True), (0.049, True), (0.05, False), (0.9, False), (0.0, True)]
+
+
+@pytest.mark.parametrize(("probability", "warned"), LOW_TARGETS)
+def test_a_target_the_model_does_not_see_is_flagged(probability, warned):
+    text = features.low_target_warning(probability, "Trouser")
+    assert bool(text) == warned
+    if warned:
+        assert f"only {probability:.1%}" in text and "does not see" in text

@@ -156,7 +156,7 @@ def test_readings_of_the_inside_tab_in_chinese() -> None:
     with use_language(CHINESE):
         verdict = tr(deletion_metric.faithfulness_verdict(scores))
         chinese = attribution_methods.completeness_text(c, 50)
-        warning = attribution_methods.low_target_warning(0.012, "裤子")
+        warning = features.low_target_warning(0.012, "裤子")
         reading = tr(branch_shortcut.ratio_conclusion([0.9, 1.5]))
     assert verdict.startswith("在两条曲线上都优于两个参照") and HAN.search(chinese)
     numbers = re.compile(r"-?\d+\.\d+")

@@ -51,9 +51,6 @@ FASHION_BASELINE = (0.0 - MEAN) / STD
 #: Sundararajan et al. (2017, §3) suggest checking that IG's attributions add up to within 5 % of
 #: f(x) − f(baseline), and raising the number of steps otherwise.
 COMPLETENESS_TOLERANCE = 0.05
-#: A target class the model gives less than this probability: its maps explain evidence for a class the
-#: model does not see in the image (this app's convention; 5 % is half of chance level on 10 classes).
-LOW_TARGET_PROBABILITY = 0.05
 
 ProgressFn = Callable[[float, str], None]
 
@@ -114,16 +111,6 @@ def completeness_text(c: Completeness, steps: int) -> str:
         reading = tr("More than {tol:.0%} apart: the path integral is too coarse here; more steps would close the "
                      "gap (Sundararajan et al.).", tol=COMPLETENESS_TOLERANCE)
     return numbers + " " + reading
-
-
-def low_target_warning(probability: float, class_name: str) -> str:
-    """A warning when the model gives the target class less than ``LOW_TARGET_PROBABILITY``, else ""."""
-    if probability >= LOW_TARGET_PROBABILITY:
-        return ""
-    return tr("⚠️ The model gives *{class_name}* only {p:.1%} (below {limit:.0%}): these maps explain evidence "
-              "for a class the model does not see in this image. Read them as what would push it towards "
-              "*{class_name}*, not as why it decided.", class_name=class_name, p=probability,
-              limit=LOW_TARGET_PROBABILITY)
 
 
 @dataclass

@@ -90,7 +90,7 @@ def blurred(x: Tensor, sigma_fraction: float = BLUR_SIGMA_FRACTION) -> Tensor:
     """x (1, C, H, W) under a separable Gaussian blur (σ = ``sigma_fraction`` × the shorter side,
     reflected borders): the insertion curve's start, which keeps colours but loses detail."""
     sigma = max(0.5, sigma_fraction * min(x.shape[-2:]))
-    radius = min(int(round(3 * sigma)), min(x.shape[-2:]) - 1)  # reflect padding needs radius < side
+    radius = min(round(3 * sigma), min(x.shape[-2:]) - 1)  # reflect padding needs radius < side
     r = torch.arange(-radius, radius + 1, dtype=x.dtype)
     g = torch.exp(-(r**2) / (2 * sigma**2))
     g = g / g.sum()
@@ -107,7 +107,7 @@ def _curve_for_orders(
 ) -> np.ndarray:
     """Probabilities (len(orders), steps + 1) of ``target`` as pixels switch from ``start`` to ``end``
     (both (1, C, H, W)) in each order: deletion goes from x to the baseline, insertion from the blur to x."""
-    _, c, h, w = start.shape
+    _, _, h, w = start.shape
     fractions = np.linspace(0.0, 1.0, steps + 1)
     counts = np.round(fractions * h * w).astype(np.int64)
     images = []
@@ -237,6 +237,41 @@ def scores_of(deletion: DeletionCurve, insertion: DeletionCurve, references: dic
         deletion.auc, references[DELETION, RANDOM].auc, references[DELETION, INTENSITY].auc,
         insertion.auc, references[INSERTION, RANDOM].auc, references[INSERTION, INTENSITY].auc,
     )
+
+
+def _versus(beats_random: bool, beats_intensity: bool) -> str:
+    """Which references one AUC beats, in words."""
+    if beats_random and beats_intensity:
+        return tr("beats both")
+    if beats_random:
+        return tr("beats random only")
+    return tr("beats brightness only") if beats_intensity else tr("beats neither")
+
+
+def scores_markdown(rows: list[tuple[str, FaithfulnessScores]], refs: dict[tuple[str, str], DeletionCurve],
+                     class_name: str) -> str:
+    """Markdown for the page: the references, then each method's deletion and insertion AUC (in words: which
+    references it beats) and its verdict, then why beating random is not enough. ``rows``: (method, scores);
+    ``refs`` keyed by (kind, reference); ``class_name`` already in the user's language."""
+    lines = [
+        tr("**Faithfulness** for *{class_name}*. Deletion: area under the probability curve as the most attributed "
+           "pixels are blacked out (lower is better). Insertion: area as they are put back into a blurred copy "
+           "(higher is better). References — random order: deletion **{dr:.3f}**, insertion **{ir:.3f}**; "
+           "brightness order (no model at all): deletion **{di:.3f}**, insertion **{ii:.3f}**.",
+           class_name=class_name, dr=refs[DELETION, RANDOM].auc, ir=refs[INSERTION, RANDOM].auc,
+           di=refs[DELETION, INTENSITY].auc, ii=refs[INSERTION, INTENSITY].auc),
+        "",
+        tr("| method | deletion AUC ↓ | insertion AUC ↑ | verdict |"),
+        "|---|---|---|---|",
+    ]
+    for method, sc in rows:
+        (dr, ir), (di, ii) = sc.beats(RANDOM), sc.beats(INTENSITY)
+        lines.append(f"| {method_label(method)} | {sc.deletion:.3f} ({_versus(dr, di)}) | "
+                     f"{sc.insertion:.3f} ({_versus(ir, ii)}) | {tr(faithfulness_verdict(sc))} |")
+    lines += ["", tr("Beating random order is necessary, not sufficient: on a black background, blacking out the "
+                     "brightest pixels first removes the object with no model at all. Differences under {margin} "
+                     "count as ties.", margin=AUC_MARGIN)]
+    return "\n".join(lines)
 
 
 def deletion_figure(curves: Sequence[DeletionCurve], references: Sequence[DeletionCurve], class_name: str) -> Figure:

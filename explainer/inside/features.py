@@ -72,6 +72,21 @@ def top_classes(probs: Tensor, names: Sequence[str] = CLASS_NAMES, k: int | None
     return {names[i]: float(probs[i]) for i in order.tolist()}
 
 
+#: A target class the model gives less than this probability: its maps explain evidence for a class the
+#: model does not see in the image (this app's convention; 5 % is half of chance level on 10 classes).
+LOW_TARGET_PROBABILITY = 0.05
+
+
+def low_target_warning(probability: float, class_name: str) -> str:
+    """A warning when the model gives the target class less than ``LOW_TARGET_PROBABILITY``, else ""."""
+    if probability >= LOW_TARGET_PROBABILITY:
+        return ""
+    return tr("⚠️ The model gives *{class_name}* only {p:.1%} (below {limit:.0%}): these maps explain evidence "
+              "for a class the model does not see in this image. Read them as what would push it towards "
+              "*{class_name}*, not as why it decided.", class_name=class_name, p=probability,
+              limit=LOW_TARGET_PROBABILITY)
+
+
 # --- feature maps ---------------------------------------------------------------------------------
 
 

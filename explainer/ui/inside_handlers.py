@@ -33,14 +33,12 @@ from explainer.inside.attribution_methods import (
     completeness_text,
     gradcam_layer_label,
     gradcam_layers,
-    low_target_warning,
     method_label,
     with_settings,
 )
 from explainer.inside.attribution_overlays import attribution_figure, overlay
 from explainer.inside.branch_shortcut import branch_shortcut_figure, norm_ratio_figure, ratio_reading
 from explainer.inside.deletion_metric import (
-    AUC_MARGIN,
     DELETION,
     INSERTION,
     INTENSITY,
@@ -49,6 +47,7 @@ from explainer.inside.deletion_metric import (
     FaithfulnessScores,
     deletion_figure,
     faithfulness_verdict,
+    scores_markdown,
     scores_of,
 )
 from explainer.inside.sanity_check import SANITY_SETTINGS, sanity_curve_figure, sanity_maps_figure, sanity_verdict
@@ -159,39 +158,6 @@ def _enlarge(image: np.ndarray) -> np.ndarray:
     if image.shape[0] > 128:
         return image
     return np.repeat(np.repeat(image, 3, axis=0), 3, axis=1)
-
-
-def _versus(beats_random: bool, beats_intensity: bool) -> str:
-    """Which references one AUC beats, in words."""
-    if beats_random and beats_intensity:
-        return tr("beats both")
-    if beats_random:
-        return tr("beats random only")
-    return tr("beats brightness only") if beats_intensity else tr("beats neither")
-
-
-def _scores_markdown(rows: list[tuple[str, FaithfulnessScores]], refs: dict[tuple[str, str], DeletionCurve],
-                     class_name: str) -> str:
-    """The score table: each method's deletion and insertion AUC against both references, and its verdict."""
-    lines = [
-        tr("**Faithfulness** for *{class_name}*. Deletion: area under the probability curve as the most attributed "
-           "pixels are blacked out (lower is better). Insertion: area as they are put back into a blurred copy "
-           "(higher is better). References — random order: deletion **{dr:.3f}**, insertion **{ir:.3f}**; "
-           "brightness order (no model at all): deletion **{di:.3f}**, insertion **{ii:.3f}**.",
-           class_name=class_name, dr=refs[DELETION, RANDOM].auc, ir=refs[INSERTION, RANDOM].auc,
-           di=refs[DELETION, INTENSITY].auc, ii=refs[INSERTION, INTENSITY].auc),
-        "",
-        tr("| method | deletion AUC ↓ | insertion AUC ↑ | verdict |"),
-        "|---|---|---|---|",
-    ]
-    for method, sc in rows:
-        (dr, ir), (di, ii) = sc.beats(RANDOM), sc.beats(INTENSITY)
-        lines.append(f"| {method_label(method)} | {sc.deletion:.3f} ({_versus(dr, di)}) | "
-                     f"{sc.insertion:.3f} ({_versus(ir, ii)}) | {tr(faithfulness_verdict(sc))} |")
-    lines += ["", tr("Beating random order is necessary, not sufficient: on a black background, blacking out the "
-                     "brightest pixels first removes the object with no model at all. Differences under {margin} "
-                     "count as ties.", margin=AUC_MARGIN)]
-    return "\n".join(lines)
 
 
 def _completeness_json(c: Completeness | None) -> dict[str, float] | None:
@@ -305,9 +271,9 @@ def run_attributions(upload: Any, sketch: Any, source: str, choice: str, invert:
     state = {"display": prep.display, "attrs": attrs, "class_name": english_name, "scores": deletion_aucs}
 
     def render() -> tuple:
-        notes = [low_target_warning(probability, class_name)]
+        notes = [features.low_target_warning(probability, class_name)]
         notes += [completeness_text(a.completeness, settings.ig_steps) for a in attrs if a.completeness]
-        table = _scores_markdown([(a.method, sc) for a, sc in zip(attrs, scores)], refs, class_name)
+        table = scores_markdown([(a.method, sc) for a, sc in zip(attrs, scores)], refs, class_name)
         return (png_plot(attribution_figure(prep.display, attrs, opacity=opacity, class_name=english_name,
                                             scores=deletion_aucs)),
                 png_plot(deletion_figure(curves, list(refs.values()), english_name)),
