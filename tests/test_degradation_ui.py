@@ -15,8 +15,8 @@ from gradio_client import Client  # noqa: E402
 from explainer.degradation import live_run  # noqa: E402
 from explainer.i18n import CHINESE, use_language  # noqa: E402
 from explainer.locales import zh_CN  # noqa: E402
+from explainer.training.artifacts import PLAIN20_WEIGHTS  # noqa: E402
 from explainer.training.checkpoint import DEFAULT_WEIGHTS  # noqa: E402
-from explainer.training.fig6_experiment import PLAIN20_WEIGHTS  # noqa: E402
 from explainer.ui import degradation_tab  # noqa: E402
 
 

@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from explainer.training import fig6_experiment as exp
+from explainer.training import fig6_results
 from explainer.training.fashion_mnist import FILES, Split, write_idx
 from explainer.training.loop import make_optimizer, make_scheduler
 from explainer.training.recipe import FIG6_RECIPE
@@ -27,7 +28,7 @@ def _valid() -> dict:
     run = {
         "name": "Plain-20", "depth": 20, "residual": False, "batch_norm": True, "recipe": {"epochs": 2},
         "x_axis": "epoch", "x": [1, 2], "train_loss": [1.2, 0.8], "train_error": [0.4, 0.3],
-        "test_error": [0.45, 0.35], "wall_time_seconds": 12.5, "command": exp.COMMAND,
+        "test_error": [0.45, 0.35], "wall_time_seconds": 12.5, "command": fig6_results.COMMAND,
     }
     return {"runs": [run, {**copy.deepcopy(run), "name": "ResNet-20", "residual": True}]}
 
@@ -39,7 +40,7 @@ def _write(tmp_path: Path, data: object) -> Path:
 
 
 def test_loader_accepts_a_valid_file(tmp_path: Path) -> None:
-    data = exp.load_degradation_results(_write(tmp_path, _valid()))
+    data = fig6_results.load_degradation_results(_write(tmp_path, _valid()))
     assert [r["name"] for r in data["runs"]] == ["Plain-20", "ResNet-20"]
 
 
@@ -73,18 +74,18 @@ def _mutate(path: str, value: object) -> dict:
 )
 def test_loader_rejects_malformed_files(tmp_path: Path, data: object, message: str) -> None:
     with pytest.raises(ValueError, match=message) as info:
-        exp.load_degradation_results(_write(tmp_path, data))
+        fig6_results.load_degradation_results(_write(tmp_path, data))
     assert "python -m explainer.training.fig6_experiment" in str(info.value)  # says how to fix it
 
 
 def test_loader_rejects_missing_and_non_json(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="nope.json is missing") as info:
-        exp.load_degradation_results(tmp_path / "nope.json")
+        fig6_results.load_degradation_results(tmp_path / "nope.json")
     assert str(tmp_path) not in str(info.value)  # the file's name, not the server's directories
     bad = tmp_path / "bad.json"
     bad.write_text("{runs: oops", encoding="utf-8")
     with pytest.raises(ValueError, match="not valid JSON"):
-        exp.load_degradation_results(bad)
+        fig6_results.load_degradation_results(bad)
 
 
 def test_train_subset_is_seeded_and_content_blind() -> None:
@@ -116,8 +117,8 @@ def test_train_one_produces_a_valid_run() -> None:
     assert run["x"] == [1, 2] and len(run["train_error"]) == len(run["test_error"]) == 2
     assert len(run["grad_norms"]) == 2 and len(run["grad_norms"][0]) == len(run["grad_norm_layers"]) == 8
     assert 0.0 <= run["final"]["train_error_eval"] <= 1.0 and run["steps"] == 8
-    run["command"] = exp.COMMAND
-    exp.validate_results({"runs": [run]})
+    run["command"] = fig6_results.COMMAND
+    fig6_results.validate_results({"runs": [run]})
 
 
 def test_run_experiment_end_to_end_on_tiny_idx_files(tmp_path: Path) -> None:
@@ -132,7 +133,7 @@ def test_run_experiment_end_to_end_on_tiny_idx_files(tmp_path: Path) -> None:
     recipe = replace(FIG6_RECIPE, train_subset=64, epochs=1, batch_size=16, bf16=False)
     exp.run_experiment(recipe, depths=(8,), jobs=1, out=out, weights_dir=None, data_dir=str(data_dir),
                        tiny_data=True, max_steps=2, command="test")
-    data = exp.load_degradation_results(out)
+    data = fig6_results.load_degradation_results(out)
     assert [r["name"] for r in data["runs"]] == ["Plain-8", "ResNet-8"]
     assert all(r["truncated"] and r["steps"] == 2 and r["command"] == "test" for r in data["runs"])
 
@@ -170,7 +171,7 @@ def _four(train: tuple[float, float, float, float], test: tuple[float, float, fl
     ],
 )
 def test_fig6_verdict_is_computed_from_the_recorded_numbers(results: dict, says: list[str], never: list[str]) -> None:
-    text = exp.fig6_verdict(results)
+    text = fig6_results.fig6_verdict(results)
     for phrase in says:
         assert phrase in text, phrase
     for phrase in never:
@@ -179,9 +180,9 @@ def test_fig6_verdict_is_computed_from_the_recorded_numbers(results: dict, says:
 
 def test_fig6_verdict_needs_all_four_runs() -> None:
     results = _four((0.0, 0.122, 0.0, 0.0))
-    assert exp.fig6_verdict({"runs": results["runs"][:3]}) is None
+    assert fig6_results.fig6_verdict({"runs": results["runs"][:3]}) is None
     del results["runs"][0]["recipe"]["train_subset"]
-    assert exp.fig6_verdict(results) is None
+    assert fig6_results.fig6_verdict(results) is None
 
 
 @pytest.mark.parametrize(("content", "minutes"), [
@@ -195,9 +196,9 @@ def test_regenerate_hint_quotes_the_recorded_time(tmp_path: Path, monkeypatch: p
                                                   minutes: object) -> None:
     path = tmp_path / "degradation.json"
     path.write_text(content, encoding="utf-8")
-    assert exp.recorded_minutes(path) == minutes
+    assert fig6_results.recorded_minutes(path) == minutes
     monkeypatch.setattr(exp, "RESULTS_PATH", path)
-    monkeypatch.setattr(exp.recorded_minutes, "__defaults__", (path,))
-    hint = exp._regenerate()
-    assert exp.COMMAND in hint and "about" not in hint
+    monkeypatch.setattr(fig6_results.recorded_minutes, "__defaults__", (path,))
+    hint = fig6_results._regenerate()
+    assert fig6_results.COMMAND in hint and "about" not in hint
     assert ("took 50 min" in hint) == (minutes is not None)

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-from explainer.degradation import grad_norms, nets
+from explainer.degradation import grad_norm_reading, grad_norms, nets
 from explainer.models.resnet import residual_blocks
 from tests.support.factories import random_batch
 
@@ -47,7 +47,7 @@ def test_grad_norms_result_table_and_figure() -> None:
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     labels = [t.get_text() for t in fig.axes[0].texts]  # the stage lines say what they mark
     assert labels == [" stage 2: 32 channels, stride 2", " stage 3: 64 channels, stride 2"]
-    assert "Plain-8" in grad_norms.explain_grad_norms(res)
+    assert "Plain-8" in grad_norm_reading.explain_grad_norms(res)
 
 
 
@@ -62,14 +62,14 @@ def _fake(plain_first: float, residual_first: float, *, loss: float = 2.3, bn: b
 
 
 def test_explanation_mentions_underflow_only_when_zero() -> None:
-    assert "underflow" in grad_norms.explain_grad_norms(_fake(0.0, 5e-3))
-    assert "underflow" not in grad_norms.explain_grad_norms(_fake(1e-4, 5e-3))
+    assert "underflow" in grad_norm_reading.explain_grad_norms(_fake(0.0, 5e-3))
+    assert "underflow" not in grad_norm_reading.explain_grad_norms(_fake(1e-4, 5e-3))
 
 
 def test_explanation_mentions_exploded_loss() -> None:
-    text = grad_norms.explain_grad_norms(_fake(1e-3, 1e5, loss=9e7))
+    text = grad_norm_reading.explain_grad_norms(_fake(1e-3, 1e5, loss=9e7))
     assert "exploded" in text and "blows up" in text
-    assert "exploded" not in grad_norms.explain_grad_norms(_fake(1e-3, 1e-3))
+    assert "exploded" not in grad_norm_reading.explain_grad_norms(_fake(1e-3, 1e-3))
 
 
 def test_plain56_without_bn_underflows_on_real_images() -> None:
@@ -83,7 +83,7 @@ def test_plain56_without_bn_underflows_on_real_images() -> None:
     assert 0.0 < res.plain.weight_grad[0] < 1e-18
     assert bool(res.plain.update_lost[0]) and not bool(res.residual.update_lost[0])
     assert 1e-3 < res.residual.weight_grad[0] < 1e-1
-    text = grad_norms.explain_grad_norms(res)
+    text = grad_norm_reading.explain_grad_norms(res)
     assert "underflow" in text and "rounds back to exactly W" in text
 
 
@@ -101,7 +101,7 @@ def test_plain56_without_bn_underflows_on_real_images() -> None:
     ],
 )
 def test_activation_flow_reads_first_vs_last_block(block_grad: list[float], expected: object) -> None:
-    assert grad_norms.activation_flow(np.array(block_grad)) == expected
+    assert grad_norm_reading.activation_flow(np.array(block_grad)) == expected
 
 
 def _flow(plain_bg: list[float], residual_bg: list[float], *, bn: bool,
@@ -143,7 +143,7 @@ def _flow(plain_bg: list[float], residual_bg: list[float], *, bn: bool,
 )
 def test_reading_follows_the_activation_gradients(plain: list[float], residual: list[float], bn: bool,
                                                   says: list[str], never: list[str]) -> None:
-    text = grad_norms.explain_grad_norms(_flow(plain, residual, bn=bn))
+    text = grad_norm_reading.explain_grad_norms(_flow(plain, residual, bn=bn))
     for phrase in says + ["also carries the activations' scale"]:
         assert phrase in text, phrase
     for phrase in never:

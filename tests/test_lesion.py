@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 
 from explainer.degradation import lesion
 from explainer.models.resnet import build_resnet, cifar_spec, residual_blocks
+from explainer.training.artifacts import PLAIN20_WEIGHTS
 from explainer.training.checkpoint import DEFAULT_WEIGHTS, save_weights
-from explainer.training.fig6_experiment import PLAIN20_WEIGHTS
 
 
 def _net(residual: bool, depth: int = 14):

@@ -15,18 +15,13 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from explainer.degradation import curves, grad_norms, highway, live_run, nets, shattered
+from explainer.degradation import curves, grad_norm_reading, grad_norms, highway, live_run, nets, shattered
 from explainer.degradation.lesion import explain_lesion, lesion_study, plot_lesion
 from explainer.i18n import N_, tr
+from explainer.training.artifacts import RESULTS_PATH
 from explainer.training.checkpoint import load_card
-from explainer.training.fig6_experiment import COMMAND as FIG6_COMMAND
-from explainer.training.fig6_experiment import (
-    RESULTS_PATH,
-    fig6_verdict,
-    load_degradation_results,
-    recorded_minutes,
-    summarize,
-)
+from explainer.training.fig6_results import COMMAND as FIG6_COMMAND
+from explainer.training.fig6_results import fig6_verdict, load_degradation_results, recorded_minutes, summarize
 from explainer.ui import validation
 from explainer.ui.boundary import Refresh, T, table, ui_errors, ui_errors_gen
 from explainer.ui.compute_once import has_numbers, numbers, png_plot, view
@@ -41,6 +36,11 @@ LESION_HEADERS = [N_("model"), N_("deleted block"), N_("kind"), N_("accuracy %")
 SUMMARY_HEADERS = [N_("net"), N_("final train error % (eval, whole subset)"), N_("last-epoch running train error %"),
                    N_("final test error %"), N_("wall time s")]
 
+
+# What the init menu shows: never equal to a value (Gradio's frontend translates any string equal to a key,
+# choice values too, and the handler would receive the translation).
+INIT_LABELS = {"PyTorch default": N_("PyTorch default (Kaiming-uniform, a = √5)"), "Kaiming": N_("Kaiming (He) normal"),
+               "Xavier": N_("Xavier (Glorot) normal")}
 
 UNKNOWN_INIT = N_("Unknown initialization {name}: choose one of {choices}.")
 # Values the results file records in English words (explainer.training.recipe), shown translated.
@@ -81,7 +81,7 @@ def grad_norms_details(res: grad_norms.GradNormResult | None) -> tuple[str, list
         return "", []
     rows = [[name, _sig(p), _sig(r)] for name, p, r in res.block_table()]
     measured = tr("_Measured in {seconds:.2f} s on this server._", seconds=res.seconds)
-    return grad_norms.explain_grad_norms(res) + "\n\n" + measured, table(BLOCK_HEADERS, rows)
+    return grad_norm_reading.explain_grad_norms(res) + "\n\n" + measured, table(BLOCK_HEADERS, rows)
 
 
 @ui_errors
@@ -315,7 +315,7 @@ def build() -> list[Refresh]:
                                  label=T("depth (6n+2 layers)"))
         gn_bn = gr.Checkbox(value=DEFAULT_GRAD_NORMS[1], label=T("batch norm (批量规范化)"))
         # Shown translated ("PyTorch default"), sent as the English API value.
-        gn_init = CheckedDropdown([(T(i), i) for i in nets.INITS], value=DEFAULT_GRAD_NORMS[2],
+        gn_init = CheckedDropdown([(T(INIT_LABELS[i]), i) for i in nets.INITS], value=DEFAULT_GRAD_NORMS[2],
                                   label=T("initialization (初始化)"))
         gn_zero = gr.Checkbox(value=False, label=T("zero-init last BN of each residual branch"))
     gn_btn = gr.Button(T("Measure gradients"), variant="primary")

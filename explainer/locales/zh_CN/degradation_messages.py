@@ -362,4 +362,7 @@ MESSAGES: dict[str, str] = {
         "**本服务器上没有随附的训练曲线**（结果文件缺失或已损坏）；本标签页底部的*复现*说明介绍了如何生成它们。",
     "**What it shows** (final model, eval mode, whole training subset):":
         "**它说明了什么**（最终模型，评估模式，整个训练子集）：",
+    "PyTorch default (Kaiming-uniform, a = √5)": "PyTorch 默认（Kaiming 均匀分布，a = √5）",
+    "Kaiming (He) normal": "Kaiming（何恺明）正态分布",
+    "Xavier (Glorot) normal": "Xavier（Glorot）正态分布",
 }
