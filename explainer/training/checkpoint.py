@@ -55,18 +55,18 @@ def load_weights_into(model: nn.Module, path: Path) -> nn.Module:
     """
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(tr("Checkpoint {path} is missing. {how}", path=path, how=tr(REGENERATE)))
+        raise CheckpointError(tr("Checkpoint {path} is missing. {how}", path=Path(path).name, how=tr(REGENERATE)))
     try:
         state = load_file(str(path))
     except (SafetensorError, OSError, ValueError) as err:
         raise CheckpointError(tr("Checkpoint {path} cannot be read ({error}); it is probably truncated or corrupt. {how}",
-                                 path=path, error=err, how=tr(REGENERATE))) from err
+                                 path=Path(path).name, error=err, how=tr(REGENERATE))) from err
     expected = model.state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
     if missing or unexpected:
         raise CheckpointError(tr(
-            "Checkpoint {path} does not match the model: missing {missing}, unexpected {unexpected}.", path=path,
+            "Checkpoint {path} does not match the model: missing {missing}, unexpected {unexpected}.", path=Path(path).name,
             missing=f"{missing[:5]}{'…' if len(missing) > 5 else ''}",
             unexpected=f"{unexpected[:5]}{'…' if len(unexpected) > 5 else ''}",
         ))
@@ -74,7 +74,7 @@ def load_weights_into(model: nn.Module, path: Path) -> nn.Module:
         if value.shape != expected[key].shape:
             raise CheckpointError(tr(
                 "Checkpoint {path} does not match the model: {key} has shape {shape}, the model expects {expected}.",
-                path=path, key=key, shape=tuple(value.shape), expected=tuple(expected[key].shape),
+                path=Path(path).name, key=key, shape=tuple(value.shape), expected=tuple(expected[key].shape),
             ))
         state[key] = value.to(expected[key].dtype)
     model.load_state_dict(state)
@@ -101,11 +101,11 @@ def load_card(path: Path = DEFAULT_CARD) -> dict[str, Any]:
     """Read the model card; ``CheckpointError`` if missing or not JSON."""
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(tr("Model card {path} is missing. {how}", path=path, how=tr(REGENERATE)))
+        raise CheckpointError(tr("Model card {path} is missing. {how}", path=Path(path).name, how=tr(REGENERATE)))
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise CheckpointError(tr("Model card {path} is not valid JSON ({error}). {how}", path=path, error=err,
+        raise CheckpointError(tr("Model card {path} is not valid JSON ({error}). {how}", path=Path(path).name, error=err,
                                  how=tr(REGENERATE))) from err
 
 
