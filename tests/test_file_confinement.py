@@ -127,7 +127,7 @@ def test_every_image_input_answers_alike_for_every_server_path(raw, endpoint: st
 
 @pytest.mark.parametrize("language", [None, "zh-CN"])
 @pytest.mark.parametrize("endpoint", ["/predict", "/run_sanity"])
-def test_payloads_with_meta_get_the_one_sentence_for_every_path(raw, endpoint, language) -> None:  # noqa: ANN001
+def test_payloads_with_meta_get_the_one_sentence_for_every_path(raw, endpoint, language) -> None:
     """Gradio checks a payload that carries ``meta`` before our widget sees it; its refusal (which named the
     path made absolute, so a relative path revealed the server's working directory) is replaced by the
     one sentence every other refused path gets (``gradio_patches.uniform_file_refusals``), in the

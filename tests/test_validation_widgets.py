@@ -48,6 +48,7 @@ VALID = [
     (lambda: _dropdown(multiselect=True), ["projection", "projection"], ["projection"]),
     (lambda: _dropdown(multiselect=True), ["projection", "identity"], ["projection", "identity"]),
     (lambda: _dropdown(allow_custom_value=True), "mine", "mine"),
+    (lambda: _dropdown(allow_custom_value=True), 2.5, 2.5),
     (lambda: _dropdown(allow_custom_value=True, type="index"), "mine", None),
     (_group, ["Grad-CAM", "Saliency"], ["Grad-CAM", "Saliency"]), (_group, ["Saliency", "Saliency"], ["Saliency"]),
     (_group, [], []), (_group, None, []), (lambda: _group(type="index"), ["Grad-CAM", "Saliency"], [2, 0]),
@@ -76,6 +77,8 @@ REFUSED = [
     (lambda: _dropdown(multiselect=True, max_choices=1), ["identity", "projection"], "Shortcut: at most 1 names, got 2."),
     (lambda: _dropdown(allow_custom_value=True), ["mine"], "Shortcut must be a name or a number, got ['mine']."),
     (lambda: _dropdown(allow_custom_value=True), HUGE, "Shortcut must be a name or a number, got 'xxx"),
+    (lambda: _dropdown(allow_custom_value=True), 10**400, "Shortcut must be a name or a number, got 1000"),
+    (lambda: _dropdown(allow_custom_value=True), float("inf"), "Shortcut must be a name or a number, got inf."),
     (_group, "Saliency", "Methods must be a list of names, got 'Saliency'."),  # Gradio reads it letter by letter
     (_group, {"Saliency": 1}, "Methods must be a list of names, got {'Saliency': 1}."),
     (_group, ["Saliency", "nope"], "Methods must be one of Saliency, Integrated Gradients, Grad-CAM, got 'nope'."),

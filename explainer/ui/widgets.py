@@ -36,6 +36,7 @@ loads an example through a handler of ours that accepts only the indices shown.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -198,6 +199,15 @@ def _same(payload: Any, value: Any) -> bool:
     return type(payload) is type(value) and payload == value
 
 
+def _custom_value(payload: Any) -> bool:
+    """A value a ``gr.Dropdown(allow_custom_value=True)`` may keep: a bounded name or an ordinary number."""
+    if isinstance(payload, str):
+        return len(payload) <= MAX_NAME_CHARS
+    if isinstance(payload, int) and not isinstance(payload, bool):
+        return abs(payload) <= 2**53  # a 400-digit integer is no dropdown entry (and no float)
+    return isinstance(payload, float) and math.isfinite(payload)
+
+
 def _one(component: Any, payload: Any, *, custom: bool = False) -> Any:
     """The choice value ``payload`` names, or a refusal. ``custom``: any bounded name or number is kept
     (``gr.Dropdown(allow_custom_value=True)``)."""
@@ -205,8 +215,7 @@ def _one(component: Any, payload: Any, *, custom: bool = False) -> Any:
     for value in values:
         if _same(payload, value):
             return value
-    if custom and (isinstance(payload, str) and len(payload) <= MAX_NAME_CHARS
-                   or isinstance(payload, (int, float)) and not isinstance(payload, bool) and payload == payload):
+    if custom and _custom_value(payload):
         return payload
     if custom:
         _refuse(component, NOT_A_VALUE, value=echo(payload))

@@ -20,12 +20,14 @@ not uncallable).
 from __future__ import annotations
 
 import base64
+import copy
 import io
 import json
 import math
 import os
 import struct
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -49,35 +51,43 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
 
 
-def png_bomb(side: int = BOMB_SIDE) -> bytes:
-    """A *complete*, valid 1-bit side×side PNG of zeros: small on disk, side² pixels when decoded.
-
-    Rows are compressed one at a time, so making it never holds the decoded image in memory.
-    """
-    row = b"\x00" * (1 + (side + 7) // 8)  # filter byte + packed bits
+def zlib_zeros(size: int, block: int = 2**20) -> bytes:
+    """A zlib stream that inflates to ``size`` zero bytes, made in milliseconds (compressing 256 MB of zeros
+    takes seconds): one ``block`` of zeros compressed up to a *full flush* -- after which the compressor
+    refers to nothing before it, so the next block's bytes are the same -- repeated, the remainder compressed
+    once, then an empty final block (fixed Huffman, ``03 00``) and the Adler-32 of the whole."""
+    whole, rest = divmod(size, block)
     z = zlib.compressobj(9)
-    idat = b"".join(z.compress(row) for _ in range(side)) + z.flush()
-    ihdr = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # 1-bit grayscale
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    first = z.compress(bytes(block)) + z.flush(zlib.Z_FULL_FLUSH)  # with the 2-byte zlib header
+    again = z.compress(bytes(block)) + z.flush(zlib.Z_FULL_FLUSH)
+    tail = z.compress(bytes(rest)) + z.flush(zlib.Z_FULL_FLUSH) if rest else b""
+    adler, zeros = 1, bytes(block)
+    for _ in range(whole):
+        adler = zlib.adler32(zeros, adler)
+    adler = zlib.adler32(bytes(rest), adler)
+    body = (first + again * (whole - 1) + tail) if whole else b"\x78\xda" + tail
+    return body + b"\x03\x00" + struct.pack(">I", adler)
 
 
 def png_zeros(width: int, height: int) -> bytes:
-    """A valid 1-bit black ``width``×``height`` PNG, made row by row (a 1×N strip or an N×1 column)."""
-    row = b"\x00" * (1 + (width + 7) // 8)
-    z = zlib.compressobj(9)
-    idat = b"".join(z.compress(row) for _ in range(height)) + z.flush()
-    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    """A *complete*, valid 1-bit black ``width``×``height`` PNG: small on disk, width × height pixels when
+    decoded (a bomb, a 1×N strip or an N×1 column). Made without ever holding the decoded rows."""
+    idat = zlib_zeros(height * (1 + (width + 7) // 8))  # each row: filter byte 0 + packed bits, all zero
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit grayscale
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
 
 
-TEXT_BOMB_BYTES = 256 * 2**20  # what the text chunk decompresses to (≈ 250 kB compressed)
+def png_bomb(side: int = BOMB_SIDE) -> bytes:
+    """A complete side×side PNG of zeros (``png_zeros``): 110 kB on disk for ``BOMB_SIDE``."""
+    return png_zeros(side, side)
+
+
+TEXT_BOMB_BYTES = 256 * 2**20  # what the text chunk decompresses to (≈ 260 kB compressed)
 
 
 def png_text_bomb(png: bytes, kind: Literal["zTXt", "iTXt"]) -> bytes:
     """``png`` with a compressed text chunk that inflates to ``TEXT_BOMB_BYTES``, inserted after IHDR."""
-    z = zlib.compressobj(9)
-    block = bytes(2**20)
-    text = b"".join(z.compress(block) for _ in range(TEXT_BOMB_BYTES // len(block))) + z.flush()
+    text = zlib_zeros(TEXT_BOMB_BYTES)
     if kind == "zTXt":  # keyword NUL, method 0, compressed text
         chunk = _chunk(b"zTXt", b"Comment\x00\x00" + text)
     else:  # keyword NUL, compressed flag 1, method 0, language NUL, translated keyword NUL, text
@@ -604,9 +614,27 @@ class RawClient:
         self.deps = {"/" + d["api_name"]: (d["id"], [types[i] == "state" for i in d["inputs"]])
                      for d in config["dependencies"] if d.get("api_name")}
         self.session = uuid.uuid4().hex
+        self.uploaded: dict[str, tuple[int, Any]] = {}  # path → upload's answer, shared by new_session() copies
+        self._lock = threading.Lock()
+
+    def new_session(self) -> RawClient:
+        """The same server (config and uploads read once) as another browser tab: its own session hash."""
+        other = copy.copy(self)
+        other.session = uuid.uuid4().hex
+        return other
 
     def upload(self, path: str | os.PathLike[str]) -> tuple[int, Any]:
-        """(HTTP status, FileData dict on success or the server's message)."""
+        """(HTTP status, FileData dict on success or the server's message). Each file is posted once; later
+        calls reuse the server's answer (the server keeps an upload until its cache expires, and refuses
+        an oversized one at its door, before any endpoint sees it)."""
+        key = str(path)
+        with self._lock:
+            if key not in self.uploaded:
+                self.uploaded[key] = self._post(path)
+            status, answer = self.uploaded[key]
+        return status, dict(answer) if isinstance(answer, dict) else answer
+
+    def _post(self, path: str | os.PathLike[str]) -> tuple[int, Any]:
         boundary = uuid.uuid4().hex
         name = Path(path).name
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
@@ -661,7 +689,7 @@ class Result:
     value: Any = None
 
 
-def _has_nan(args: tuple[Any, ...]) -> bool:
+def has_nan(args: tuple[Any, ...]) -> bool:
     return any(isinstance(a, float) and a != a for a in args)
 
 
@@ -683,15 +711,17 @@ def _raw_value(a: Any, raw: RawClient, files: dict[str, Path]) -> Any:
 
 def run_case(client: Any, raw: RawClient, endpoint: str, args: tuple[Any, ...], files: dict[str, Path], *,
              raw_http: bool = False, language: str | None = None) -> Result:
-    """Send one call: through ``gradio_client`` (``client``), or ``raw`` for NaN, oversized uploads, private
-    endpoints, ``raw_http`` cases (hand-made JSON) and requests in a ``language``."""
+    """Send one call over ``raw`` -- what a browser sends: uploads through ``/upload``, then the event --
+    or, when a ``client`` (``gradio_client.Client``) is given, through it for the calls it can make (public
+    endpoints, no NaN, no oversized upload, no hand-made JSON, no language). The raw protocol is ~10× faster
+    per call (measured 0.3-0.4 s vs 2-4 s for the same refusal on the shared 2-core machine)."""
     from gradio_client import handle_file
     from gradio_client.exceptions import AppError
 
     t0 = time.perf_counter()
     big = [a for a in args if isinstance(a, (BadFile, Sketch)) and files[a.name].stat().st_size > 10 * 2**20]
     try:
-        if big or _has_nan(args) or raw_http or language or endpoint in PRIVATE:
+        if client is None or big or has_nan(args) or raw_http or language or endpoint in PRIVATE:
             resolved = [_raw_value(a, raw, files) for a in args]
             refused = next((r for r in resolved if isinstance(r, Result)), None)
             if refused:
