@@ -16,7 +16,8 @@ import gradio as gr
 from explainer.i18n import N_, tr
 from explainer.lesson import function_classes as fc
 from explainer.lesson import steps as lesson
-from explainer.training.fig6_experiment import RESULTS_PATH, load_degradation_results
+from explainer.training.artifacts import RESULTS_PATH
+from explainer.training.fig6_results import load_degradation_results
 from explainer.ui.boundary import Refresh, T, ui_errors
 from explainer.ui.compute_once import numbers, png_plot, view
 from explainer.ui.widgets import CheckedRadio
