@@ -167,12 +167,6 @@ def lesson_view(key: str) -> tuple[Any, ...]:
             text, gr.update(value=rows, visible=rows is not None))
 
 
-@ui_errors
-def lesson_open(key: str) -> tuple[Any, ...]:
-    """A step as a page opens on it (its link, or the first step): its text and question, and its view."""
-    return (*lesson_step(key), *lesson_view(key))
-
-
 def _cleared_view() -> tuple[Any, ...]:
     return gr.update(value=None, visible=False), gr.update(value=None, visible=False), "", gr.update(visible=False)
 
@@ -226,7 +220,9 @@ def build() -> list[Refresh]:
     show.click(lesson_view, step, outputs, api_visibility="private", concurrency_id="lesson", concurrency_limit=4)
     reveal.click(lesson_reveal, [step, guess], answer, api_visibility="private", concurrency_id="lesson",
                  concurrency_limit=4)
-    return [Refresh(lesson_open, [step], [text, question, guess, answer, *outputs], every_load=True),
+    # A page opens on its step (its link's, or the first) with the text at once and the view when computed.
+    return [Refresh(lesson_step, [step], [text, question, guess, answer], every_load=True),
+            Refresh(lesson_view, [step], outputs, every_load=True),
             Refresh(exercises_text, [], [exercises], every_load=True)]
 
 
