@@ -20,6 +20,10 @@ RESULTS_PATH = CHECKPOINT_DIR / "degradation.json"
 PLAIN20_WEIGHTS = CHECKPOINT_DIR / "plain20_fashion_mnist.safetensors"
 RESNET20_WEIGHTS = CHECKPOINT_DIR / "resnet20_fashion_mnist.safetensors"
 
+#: The lesion study of the three nets above on the test sample, precomputed (it is the same for every
+#: visitor and takes ~40 s on 2 cores): ``python -m explainer.degradation.lesion_artifact``.
+LESION_PATH = CHECKPOINT_DIR / "lesion.json"
+
 #: A class-balanced sample of the Fashion-MNIST test split and one example PNG per class
 #: (``python -m explainer.training.samples``).
 SAMPLE_PATH = CHECKPOINT_DIR / "fashion_mnist_test_sample.npz"
