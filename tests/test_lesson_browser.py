@@ -44,8 +44,8 @@ def test_a_lesson_link_opens_its_step_and_the_button_shows_the_view_and_answer(b
     context, page = _open(browser, app_client.src + "?tab=lesson&lesson.step=residual_block")
     try:
         page.locator("#lesson-text").get_by_text("2. The residual block").wait_for()
-        table = page.locator("#lesson-table")
-        table.get_by_text("64×56×56").first.wait_for()  # the link's step is computed on load
+        # Gradio's Dataframe also renders a hidden copy of its cells (for sizing): look at the visible ones.
+        page.locator("#lesson-table >> text=64×56×56 >> visible=true").first.wait_for()  # computed on load
         page.locator("#lesson-guess").get_by_label("128×28×28", exact=True).check()
         page.locator("#lesson-reveal").click()
         page.locator("#lesson-answer").get_by_text("Not 128×28×28: it is 64×56×56").wait_for()
@@ -53,7 +53,7 @@ def test_a_lesson_link_opens_its_step_and_the_button_shows_the_view_and_answer(b
         page.locator("#lesson-step").get_by_label("3. The 1×1 projection and the stride").check()
         page.locator("#lesson-question").get_by_text("how many parameters").wait_for()
         page.locator("#lesson-show").click()
-        page.locator("#lesson-table").get_by_text("downsample.0").first.wait_for()
+        page.locator("#lesson-table >> text=downsample.0 >> visible=true").first.wait_for()
         page.locator("#lesson-guess").get_by_label("8,448", exact=True).check()
         page.locator("#lesson-reveal").click()
         page.locator("#lesson-answer").get_by_text("Right: 8,448").wait_for()

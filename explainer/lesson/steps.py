@@ -53,7 +53,7 @@ STEPS: tuple[Step, ...] = (
          N_("A 64×56×56 tensor enters a basic block with an identity shortcut (stride 1, 64 channels). What shape "
             "leaves it?"),
          ("64×56×56", "64×28×28", "128×28×28", "128×56×56"),
-         "tab=blocks&blocks.block=basic&blocks.block_shortcut=identity&blocks.block_stride=1"
+         "tab=blocks&blocks.block_kind=basic&blocks.block_shortcut=identity&blocks.block_stride=1"
          "&blocks.input_channels=64&blocks.output_channels=64"),
     Step("projection", N_("3. The 1×1 projection and the stride"),
          N_("When a block halves height and width (stride 2) and doubles the channels, x no longer has F(x)'s shape. "
@@ -62,7 +62,7 @@ STEPS: tuple[Step, ...] = (
          N_("Block 64→128 channels, stride 2, on 64×56×56: how many parameters does the 1×1 projection "
             "shortcut (conv + BN) add?"),
          ("0", "8,192", "8,448", "73,728"),
-         "tab=blocks&blocks.block=basic&blocks.block_shortcut=projection&blocks.block_stride=2"
+         "tab=blocks&blocks.block_kind=basic&blocks.block_shortcut=projection&blocks.block_stride=2"
          "&blocks.input_channels=64&blocks.output_channels=128"),
     Step("resnet18", N_("4. ResNet-18, stage by stage"),
          N_("D2L's ResNet-18 is a stem (b1: 7×7 conv and max pooling), four stages of two residual blocks (b2–b5), "
@@ -119,7 +119,7 @@ EXERCISES: tuple[tuple[str, str], ...] = (
         "computation (multiply-adds) and parameters."), "tab=blocks&blocks.network=GoogLeNet"),
     (N_("The bottleneck block: a 1×1 convolution squeezes the channels, a 3×3 works on fewer of them, a 1×1 "
         "expands again. Compare its parameters with a basic block of the same output."),
-     ("tab=blocks&blocks.block=bottleneck&blocks.block_shortcut=projection&blocks.block_stride=1"
+     ("tab=blocks&blocks.block_kind=bottleneck&blocks.block_shortcut=projection&blocks.block_stride=1"
       "&blocks.input_channels=256&blocks.output_channels=256")),
     (N_("Deeper variants (ResNet-34, -50, -101, -152 of He et al. Table 1): how do parameters and multiply-adds "
         "grow?"), "tab=blocks&blocks.network=ResNet-50"),
