@@ -25,7 +25,7 @@ from explainer.ui.widgets import CheckedRadio
 INTRO = N_("## Lesson: residual networks in eight steps\nFollows the ResNet section of D2L (动手学深度学习 §8.6). "
            "Pick a step, read it, **guess the answer to its question first**, then press *Show it* and *Reveal* — "
            "every answer is computed by the app, on the same networks the other tabs use.")
-EXERCISES_HEADING = N_("### Exercises (D2L §8.6)")
+EXERCISES_HEADING = N_("Exercises (D2L §8.6)")  # an accordion label: plain text
 OPEN_IN_TAB = N_("[Explore this in its tab with the same settings]({link})")
 OPEN_VIEW = N_("[open the view]({link})")
 

@@ -6,8 +6,8 @@ MESSAGES: dict[str, str] = {
         "课程",
     "## Lesson: residual networks in eight steps\nFollows the ResNet section of D2L (动手学深度学习 §8.6). Pick a step, read it, **guess the answer to its question first**, then press *Show it* and *Reveal* — every answer is computed by the app, on the same networks the other tabs use.":
         "## 课程：八步学懂残差网络\n按照《动手学深度学习》（D2L）§8.6 残差网络一节的顺序。选一个步骤，读一读，**先猜一猜问题的答案**，再点击“展示”和“揭晓答案”——每个答案都由应用在其他标签页所用的同一批网络上计算得出。",
-    "### Exercises (D2L §8.6)":
-        "### 练习（D2L §8.6）",
+    "Exercises (D2L §8.6)":
+        "练习（D2L §8.6）",
     "[Explore this in its tab with the same settings]({link})":
         "[在对应标签页中用相同设置继续探索]({link})",
     "[open the view]({link})":
