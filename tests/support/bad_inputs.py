@@ -286,16 +286,15 @@ VALID: dict[str, tuple[Any, ...]] = {
     "/grad_norms_section": (8, True, "Kaiming"),  # what a page load computes (plot, tables, explanation)
     "/shattered_handler": (8,),
     "/highway_handler": (8,),
-    # the Lesson tab (private): a step's text, its view, the view on page load, the computed answer
+    # the Lesson tab (private): a step's text and question, its view, the computed answer
     "/lesson_step": ("residual_block",),
     "/lesson_view": ("residual_block",),
-    "/lesson_open": ("residual_block",),
-    "/lesson_reveal": ("function_classes", "residual"),  # the guess choices a page starts with
+    "/lesson_reveal": ("residual_block", "A"),  # guesses are letters, whatever the step
 }
 #: Endpoints ``gradio_client`` does not offer: every case to them goes over raw HTTP.
 PRIVATE: tuple[str, ...] = ("/preset_defaults", "/groups_visible", "/network_shapes_on_preset", "/live_handler", "/load_example",
                             "/grad_norms_section", "/shattered_handler", "/highway_handler",
-                            "/lesson_step", "/lesson_view", "/lesson_open", "/lesson_reveal")
+                            "/lesson_step", "/lesson_view", "/lesson_reveal")
 #: Callable triggers with inputs left out of the table: a checkbox mirrored into a state by
 #: ``lambda v: bool(v)`` (any JSON value is a valid answer) and the browser-only language switch.
 NOT_IN_TABLE: tuple[str, ...] = ("/lambda", "/js_fn")
@@ -523,7 +522,7 @@ def build_table() -> list[Case]:
     t += _choices(e, 4, "methods", ([], ["no-such-method"])) + _choices(e, 5, "target", ("no-such-class",))
     t += _choices(e, 6, "gradcam_layer", ("no-such-layer",))
     # Lesson ----------------------------------------------------------------------------------------
-    for e in ("/lesson_step", "/lesson_view", "/lesson_open", "/lesson_reveal"):
+    for e in ("/lesson_step", "/lesson_view", "/lesson_reveal"):
         t += _choices(e, 0, "step") + _names(e, 0, "step")
     t += _choices("/lesson_reveal", 1, "guess", ("no-such-guess", 7))
     return t + build_boundary_table()
