@@ -80,7 +80,7 @@ def test_inside_tab_predicts_an_example_and_explains_it(page) -> None:  # noqa: 
     page.locator(".gallery-item, [data-testid='examples'] button, table.examples td, .examples-holder button").first.click()
     page.get_by_text("T-shirt/top").first.wait_for(timeout=120_000)  # example 0 is a T-shirt/top
     page.get_by_role("button", name="Compute attributions").click()
-    page.get_by_text("deletion", exact=False).first.wait_for(timeout=120_000)
+    page.get_by_text("deletion AUC", exact=False).first.wait_for(timeout=300_000)  # 3 methods, deletion + insertion
     page.screenshot(path=str(SHOTS / "inside_tab.png"), full_page=True)
 
 
@@ -91,8 +91,7 @@ def test_a_chinese_browser_gets_chinese_and_can_switch_to_english(browser, app_c
     try:
         pg.goto(app_client.src)
         # Static text (gr.I18n, in the browser) and server-made text (explanation, plot) both in Chinese.
-        pg.get_by_role("tab", name="残差块与形状").wait_for()
-        pg.get_by_text("步幅", exact=True).first.wait_for()
+        pg.get_by_role("tab", name="残差块与形状").click()  # the Lesson tab opens first
         pg.locator("#block-explanation").get_by_text("投影快捷连接").first.wait_for()
         pg.locator("#block-table").get_by_text("输出形状").first.wait_for()
         pg.screenshot(path=str(SHOTS / "blocks_tab_zh.png"), full_page=False)
@@ -104,7 +103,7 @@ def test_a_chinese_browser_gets_chinese_and_can_switch_to_english(browser, app_c
         assert pg.evaluate("document.documentElement.lang") == "en"
         # The choice is remembered: a reload stays in English although the browser asks for Chinese.
         pg.reload()
-        pg.get_by_role("tab", name="Blocks & shapes").wait_for()
+        pg.get_by_role("tab", name="Blocks & shapes").click()
         pg.get_by_role("tab", name="Inside ResNet-18").wait_for()
         pg.locator("#block-explanation").get_by_text("Projection shortcut").first.wait_for()
     finally:
