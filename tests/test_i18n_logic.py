@@ -83,7 +83,7 @@ def test_lesion_table_and_summary_translate_the_cached_english_kinds() -> None:
         text = explain_lesion(res)
     assert [row[2] for row in table] == ["恒等快捷连接", "下采样块：保留 1×1 投影", "跳过：形状会改变（没有可保留的快捷连接）"]
     assert res.rows[0].kind == "identity shortcut"  # the data keeps English
-    assert "完整网络 89.1%" in text and "layer2.0 → 50.0%" in text and "无法删除" in text
+    assert "完整网络 89.1%" in text and "layer2.0，剩 50.0%" in text and "没有可以删除的块" in text  # from the numbers, in Chinese
     assert res.table()[0][2] == "identity shortcut"
 
 
