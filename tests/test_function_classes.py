@@ -15,12 +15,12 @@ from explainer.lesson import function_classes as fc
 DEPTHS = (1, 2, 4, 8)
 CASES = [
     ((0.08, 0.05, 0.03, 0.49), (0.08, 0.04, 0.02, 0.01), (True, True, 8)),  # the textbook picture
-    ((0.08, 0.05, 0.03, 0.02), (0.08, 0.04, 0.02, 0.01), (True, False, 2)),  # nobody degrades
-    ((0.08, 0.05, 0.03, 0.02), (0.08, 0.04, 0.20, 0.01), (False, False, 2)),  # a residual spike is reported
+    ((0.08, 0.05, 0.03, 0.02), (0.08, 0.04, 0.02, 0.01), (True, False, 8)),  # nobody degrades (8: ratio 0.67, the largest)
+    ((0.08, 0.05, 0.03, 0.02), (0.08, 0.04, 0.20, 0.01), (False, False, 8)),  # a residual spike is reported
     ((0.08, 0.20, 0.03, 0.02), (0.08, 0.04, 0.02, 0.01), (True, True, 2)),  # the worst plain step, not the last
     ((0.08, 0.05, 0.03, 0.0375), (0.08, 0.04, 0.02, 0.025), (True, False, 8)),  # exactly 1.25×: within tolerance
     ((0.08, 0.05, 0.03, math.nan), (0.08, 0.04, 0.02, 0.01), (True, True, 8)),  # a diverged plain net is worse
-    ((0.08, 0.05, 0.03, 0.02), (0.08, 0.04, 0.02, math.nan), (False, False, 2)),  # so is a diverged residual net
+    ((0.08, 0.05, 0.03, 0.02), (0.08, 0.04, 0.02, math.nan), (False, False, 8)),  # so is a diverged residual net
 ]
 
 
