@@ -92,8 +92,9 @@ class ResidualMLP(nn.Module):
     def __init__(self, depth: int, width: int = WIDTH) -> None:
         super().__init__()
         self.stem = nn.Sequential(nn.Linear(1, width), nn.ReLU())
-        self.layers = nn.Sequential(*(ResidualLayer(width) for _ in range(depth - 1)))
+        # The head is drawn before the new layers, so stem and head get the same numbers at every depth.
         self.head = nn.Linear(width, 1)
+        self.layers = nn.Sequential(*(ResidualLayer(width) for _ in range(depth - 1)))
 
     def forward(self, x: Tensor) -> Tensor:
         return self.head(self.layers(self.stem(x)))
