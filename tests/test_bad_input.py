@@ -14,17 +14,15 @@ than ~60 characters of the request echoed back; a request in Chinese gets its an
 and the endpoint must answer its next valid request. ``scripts/bad_input_report.py``
 runs the same table against ``python app.py`` and reports seconds per case and the server's peak RSS.
 
-Cost: the cases go over raw HTTP (a browser's requests; ``gradio_client`` costs ~3 s a call here, the raw
-protocol ~0.3 s), one test per endpoint sends its cases from ``WORKERS`` sessions at once and lists
-every failing case by id; each file is uploaded once. ``gradio_client`` still sends one refused case per
-public endpoint and every valid request.
+Cost: the cases go over raw HTTP (a browser's requests: 0.3-0.4 s a call where ``gradio_client`` took 2-4 s
+in a probe on the loaded 2-core machine, 0.5-1.3 s in a full run), one test per endpoint sends its cases in turn and lists every failing case by id (sending
+them from 4 sessions at once was 5× slower here: the cases' real work competes for 2 cores); each file is
+uploaded once. ``gradio_client`` still sends one refused case per public endpoint and every valid request.
 """
 
 from __future__ import annotations
 
-import queue
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import gradio as gr
@@ -41,9 +39,6 @@ ENDPOINTS = list(dict.fromkeys(c.endpoint for c in TABLE))
 # decode, the raw protocol); after the other cases -- refused in validation, before any work -- one valid
 # request per endpoint follows its whole batch.
 FOLLOW_EVERY_UPLOAD = ("/predict", "/feature_maps", "/analyse", "/update_feature_maps")
-#: Cases of one endpoint in flight at once, each worker a session of its own (a page in another tab):
-#: the server answers them as it answers a class, and the file's wall time falls (measured in the report).
-WORKERS = 4
 
 
 @pytest.fixture(scope="module")
@@ -92,25 +87,17 @@ def _one_case(raw: bad.RawClient, case: bad.Case, files: dict[str, Path]) -> str
     return problem
 
 
-def run_batch(raw: bad.RawClient, cases: list[bad.Case], files: dict[str, Path],
-              workers: int = WORKERS) -> list[str]:
-    """Every case of ``cases`` sent (``workers`` sessions at a time); '<case id>: <problem>' for each failure."""
-    sessions: queue.Queue[bad.RawClient] = queue.Queue()
-    for _ in range(workers):
-        sessions.put(raw.new_session())
-
-    def run(case: bad.Case) -> str | None:
-        session = sessions.get()
+def run_batch(raw: bad.RawClient, cases: list[bad.Case], files: dict[str, Path]) -> list[str]:
+    """Every case of ``cases`` sent in turn; '<case id>: <problem>' for each failure (all cases run)."""
+    failures = []
+    for case in cases:
         try:
-            problem = _one_case(session, case, files)
+            problem = _one_case(raw, case, files)
         except Exception as err:  # noqa: BLE001 -- a broken connection is this case's failure, not the batch's
             problem = f"{type(err).__name__}: {err}"
-        finally:
-            sessions.put(session)
-        return None if problem is None else f"{case.id}: {problem}"
-
-    with ThreadPoolExecutor(workers) as pool:
-        return [p for p in pool.map(run, cases) if p is not None]
+        if problem is not None:
+            failures.append(f"{case.id}: {problem}")
+    return failures
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
@@ -123,7 +110,7 @@ def test_bad_input_gets_a_sentence_and_the_app_keeps_serving(raw, files, endpoin
 
 
 #: One refused case per endpoint ``gradio_client`` lists, sent through it: the Python client shows the
-#: same sentence as the raw protocol (gradio_client's calls cost ~3 s each here, so only these).
+#: same sentence as the raw protocol (gradio_client's calls cost more, so only these).
 CLIENT_CASES = [next(c for c in TABLE if c.endpoint == e and c.expect == "error" and not c.raw and not c.language
                      and c.endpoint not in bad.PRIVATE and not bad.has_nan(c.args)
                      and (e != "/predict" or isinstance(c.args[0], bad.BadFile)))
