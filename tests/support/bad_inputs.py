@@ -284,6 +284,7 @@ VALID: dict[str, tuple[Any, ...]] = {
     "/grad_norms_section": (8, True, "Kaiming"),  # what a page load computes (plot, tables, explanation)
     "/shattered_handler": (8,),
     "/highway_handler": (8,),
+    "/_translated_notes": (FASHION,),  # the Inside tab's server-made labels (page load, language switch)
     # the Lesson tab (private): a step's text and question, its view, the computed answer
     "/lesson_step": ("residual_block",),
     "/lesson_view": ("residual_block",),
@@ -291,7 +292,7 @@ VALID: dict[str, tuple[Any, ...]] = {
 }
 #: Endpoints ``gradio_client`` does not offer: every case to them goes over raw HTTP.
 PRIVATE: tuple[str, ...] = ("/preset_defaults", "/groups_visible", "/network_shapes_on_preset", "/live_handler", "/load_example",
-                            "/grad_norms_section", "/shattered_handler", "/highway_handler",
+                            "/grad_norms_section", "/shattered_handler", "/highway_handler", "/_translated_notes",
                             "/lesson_step", "/lesson_view", "/lesson_reveal")
 #: Callable triggers with inputs left out of the table: a checkbox mirrored into a state by
 #: ``lambda v: bool(v)`` (any JSON value is a valid answer) and the browser-only language switch.
@@ -406,6 +407,7 @@ def build_boundary_table() -> list[Case]:
                language="zh-CN")]
     # Private triggers (called by the page with fn_index) ------------------------------------------------
     t += _choices("/preset_defaults", 0, "preset")
+    t += _choices("/_translated_notes", 0, "model") + _names("/_translated_notes", 0, "model")
     e = "/network_shapes_on_preset"
     t += _choices(e, 0, "preset")
     for i, name in ((1, "in_channels"), (2, "height"), (3, "width"), (4, "num_classes")):
