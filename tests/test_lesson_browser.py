@@ -61,3 +61,27 @@ def test_a_lesson_link_opens_its_step_and_the_button_shows_the_view_and_answer(b
         page.screenshot(path=str(SHOTS / "lesson_tab.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_link_round_trip_in_a_fresh_context(browser, app_client) -> None:  # noqa: F811 -- pytest injects the imported fixture
+    context, page = _open(browser, app_client.src + "?tab=blocks&blocks.block_stride=1&blocks.height=999999&x=1")
+    try:
+        page.locator("#block-table >> text=Conv2d 3×3, 64→128 ch >> visible=true").first.wait_for()  # stride 1 applied
+        note = page.locator("#link-note")
+        note.get_by_text("blocks.height (out of range)").wait_for()
+        note.get_by_text("x (unknown setting)").wait_for()
+        page.locator("#block-stride").get_by_label("2", exact=True).check()
+        page.locator("#block-table >> text=Conv2d 3×3, stride 2, 64→128 ch >> visible=true").first.wait_for()
+        page.locator("#copy-link").click()
+        link = page.locator("#link-box textarea, #link-box input").first.input_value()
+        assert "blocks.block_stride=2" in link and "tab=blocks" in link
+        page.screenshot(path=str(SHOTS / "deep_link.png"), full_page=False)
+    finally:
+        context.close()
+    context, page = _open(browser, link)  # a fresh context: no cookie, no state
+    try:
+        page.locator("#block-table >> text=Conv2d 3×3, stride 2, 64→128 ch >> visible=true").first.wait_for()
+        assert page.locator("#block-stride").get_by_label("2", exact=True).is_checked()
+        assert page.get_by_role("tab", name="Blocks & shapes").get_attribute("aria-selected") == "true"
+    finally:
+        context.close()

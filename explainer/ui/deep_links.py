@@ -132,6 +132,7 @@ def url_script(tab: str, keys: list[str]) -> str:
     """JS for a change event whose inputs are a tab's linked controls: write their values into the URL."""
     return """
 (...values) => {
+  if (!window.__resnetLinkApplied) return [];  // the page is still opening: the link in the URL is not read yet
   const keys = KEYS;
   const url = new URL(window.location.href);
   url.searchParams.set("tab", TAB);
@@ -150,6 +151,9 @@ def tab_script(tab: str) -> str:
     """JS for a tab's select event: only ``tab=`` changes (the other tabs' settings stay in the link)."""
     return """
 () => {
+  // Gradio selects the first tab while the page mounts, before the load handler has read the link's tab=:
+  // writing then would replace the link's tab with the first one.
+  if (!window.__resnetLinkApplied) return [];
   const url = new URL(window.location.href);
   url.searchParams.set("tab", TAB);
   window.history.replaceState(null, "", url);
@@ -157,6 +161,14 @@ def tab_script(tab: str) -> str:
 }
 """.replace("TAB", json.dumps(tab))
 
+
+# Run after the load handler applied the URL's query: from then on, tabs and controls rewrite the URL.
+LINK_APPLIED_SCRIPT = """
+() => {
+  window.__resnetLinkApplied = true;
+  return [];
+}
+"""
 
 # "Copy link": the clipboard where the browser allows it, and the link shown either way.
 COPY_SCRIPT = """

@@ -136,6 +136,7 @@ def build_demo() -> gr.Blocks:
         loaded = demo.load(None, outputs=language, js=_LOAD_LANGUAGE_JS, api_visibility="private", queue=False).then(
             _link_handler(linked, tab_ids), None, [tab_bar, link_note, *(item.component for item in linked)],
             api_visibility="private", queue=False)
+        loaded.then(None, js=deep_links.LINK_APPLIED_SCRIPT, api_visibility="private", queue=False)
         for r in refreshes:
             switched.then(r.fn, r.inputs, r.outputs, api_visibility="private")
             loaded.then(r.on_load, r.inputs, r.outputs, api_visibility="private")
