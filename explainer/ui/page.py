@@ -33,7 +33,8 @@ TABS: tuple[tuple[str, str], ...] = (
 # `changeLocale` from the frontend's core module; we import that same module (ES modules are
 # singletons per URL, so this is the running app's store) and call it. The cookie tells the
 # server which language to answer in (explainer.ui.boundary.request_language).
-_SET_LANGUAGE_JS = r"""  # raw: the JS regex keeps its backslashes
+# (a raw string: the JS regex keeps its backslashes)
+_SET_LANGUAGE_JS = r"""
 async (lang) => {
   document.cookie = `%(cookie)s=${lang}; path=/; max-age=31536000; SameSite=Lax`;
   const core = performance.getEntriesByType("resource").map((e) => e.name)
