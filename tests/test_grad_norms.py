@@ -148,3 +148,47 @@ def test_reading_follows_the_activation_gradients(plain: list[float], residual: 
         assert phrase in text, phrase
     for phrase in never:
         assert phrase not in text, phrase
+
+
+@pytest.mark.parametrize("batch_norm", [True, False])
+def test_preact_option_measures_a_third_net_with_autograd_consistent_norms(batch_norm: bool) -> None:
+    """``preact=True``: three nets, three panels, a fourth table column; the pre-activation net's numbers are
+    what autograd gives for ``nets.build_preact`` with the same seed, and the pair's are unchanged."""
+    x, y = random_batch(6, 28, seed=3)
+    res = grad_norms.grad_norms(8, batch_norm=batch_norm, init="Kaiming", batch=(x, y), preact=True, seed=2)
+    pair = grad_norms.grad_norms(8, batch_norm=batch_norm, init="Kaiming", batch=(x, y), seed=2)
+    assert pair.preact is None and len(pair.nets) == 2
+    assert [n.name for n in res.nets] == ["Plain-8", "ResNet-8", "PreAct ResNet-8"]
+    np.testing.assert_array_equal(res.residual.block_grad, pair.residual.block_grad)
+    np.testing.assert_array_equal(res.plain.weight_grad, pair.plain.weight_grad)
+    assert all(len(row) == 4 for row in res.table()) and len(res.table()) == 8
+    assert all(len(row) == 4 for row in res.block_table()) and len(res.block_table()) == 3
+    fig = grad_norms.plot_grad_norms(res)
+    assert len(fig.axes) == 3 and fig.axes[2].get_title().startswith("PreAct ResNet-8")
+    # Oracle: the same net built on its own, every gradient asked of autograd at once.
+    model = nets.build_preact(8, batch_norm=batch_norm, init="Kaiming", seed=2).train()
+    outputs: list[torch.Tensor] = []
+    pooled: list[torch.Tensor] = []
+    handles = [b.register_forward_hook(lambda m, i, o: outputs.append(o)) for _, b in residual_blocks(model)]
+    handles.append(model.fc.register_forward_hook(lambda m, i, o: pooled.append(i[0].detach())))
+    loss = F.cross_entropy(model(x), y)
+    for h in handles:
+        h.remove()
+    weights = [m.weight for _, m in nets.weighted_layers(model)]
+    grads = torch.autograd.grad(loss, outputs + weights)
+    np.testing.assert_allclose(res.preact.block_grad, [float(g.norm()) for g in grads[: len(outputs)]], rtol=1e-4)
+    np.testing.assert_allclose(res.preact.weight_grad, [float(g.norm()) for g in grads[len(outputs) :]], rtol=1e-4)
+    assert res.preact.loss == pytest.approx(loss.item(), rel=1e-5)
+    assert res.preact.fc_input_rms == pytest.approx(float(pooled[0].pow(2).mean().sqrt()), rel=1e-5)
+    # What the UI caches apart and joins gives the same numbers.
+    joined = grad_norms.with_preact(pair, grad_norms.preact_gradients(8, batch_norm=batch_norm, init="Kaiming",
+                                                                      batch=(x, y), seed=2))
+    np.testing.assert_array_equal(joined.preact.block_grad, res.preact.block_grad)
+
+
+def test_with_preact_refuses_a_net_of_another_depth() -> None:
+    x, y = random_batch(4, 28)
+    res = grad_norms.grad_norms(8, batch_norm=True, init="Kaiming", batch=(x, y))
+    other = grad_norms.preact_gradients(14, batch_norm=True, init="Kaiming", batch=(x, y))
+    with pytest.raises(ValueError, match="as many blocks"):
+        grad_norms.with_preact(res, other)

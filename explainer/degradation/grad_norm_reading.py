@@ -2,7 +2,8 @@
 
 Every sentence is a function of a ``GradNormResult`` (``explainer.degradation.grad_norms``): the direction
 of gradient flow from the activation gradients ‖∂L/∂h‖ at the first vs the last block output, why a
-gradient is 0 where it is, and who measured what, when (He et al. 2015 vs Yang et al. 2019).
+gradient is 0 where it is, who measured what, when (He et al. 2015 vs Yang et al. 2019), and -- when the
+pre-activation net was measured -- whether its gradient is more even than the ResNet's (He et al. 2016).
 """
 
 from __future__ import annotations
@@ -157,6 +158,87 @@ def grad_norm_reading(res: GradNormResult) -> list[str]:
     return out
 
 
+#: Losses at init that differ by less than this (in nats) are not contrasted: a convention of this app
+#: (chance is ln 10 ≈ 2.30; the three nets' losses at init differ by hundredths at the shallow depths).
+LOSS_GAP = 0.1
+
+
+def evenness(residual_bg: np.ndarray, preact_bg: np.ndarray) -> tuple[str, float] | None:
+    """Which net's ‖∂L/∂h‖ changes less from the last block to the first, (3n,) and (3n,) → (kind, factor).
+
+    The change is |log10(first / last)|, whichever its direction. kind is "preact" (the pre-activation net's
+    is more even), "residual", or "same" (the two changes within ``FLAT_FACTOR`` of each other); factor is
+    how many times larger the other net's change is (≥ 1). None if either net has no direction to read.
+    """
+    rf, pf = activation_flow(residual_bg), activation_flow(preact_bg)
+    if rf is None or pf is None:
+        return None
+    spread_r, spread_p = math.log10(rf[1]), math.log10(pf[1])  # activation_flow's factor is ≥ 1
+    factor = 10 ** abs(spread_r - spread_p)
+    if factor < FLAT_FACTOR:
+        return "same", factor
+    return ("preact" if spread_p < spread_r else "residual"), factor
+
+
+def preact_reading(res: GradNormResult) -> list[str]:
+    """The pre-activation paragraphs: its gradient flow beside the ResNet's, and its loss at init (empty if
+    the pre-activation net was not measured). Every verdict follows from the numbers."""
+    q, r = res.preact, res.residual
+    if q is None:
+        return []
+    out: list[str] = []
+    verdict = evenness(r.block_grad, q.block_grad)
+    if verdict is None:
+        out.append(tr(
+            "**Pre-activation:** ‖∂L/∂h‖ is 0 or not finite at the first or last block of {preact_name} or "
+            "{residual_name}, so their gradient flow cannot be compared here.", preact_name=q.name, residual_name=r.name))
+    else:
+        kind, factor = verdict
+        flow_q, flow_r = activation_flow(q.block_grad), activation_flow(r.block_grad)
+        assert flow_q is not None and flow_r is not None  # evenness returned a verdict
+        head = tr(
+            "**Pre-activation:** {preact_name} has the same convs with the same weights as {residual_name}; only "
+            "BN-ReLU moves in front of each conv, leaving nothing after the add. From the last block to the first "
+            "its ‖∂L/∂h‖ is {preact_flow}; in {residual_name} it is {residual_flow}.",
+            preact_name=q.name, residual_name=r.name, preact_flow=_flow_words(*flow_q),
+            residual_flow=_flow_words(*flow_r))
+        if kind == "same":
+            verdict_text = tr(
+                "The two changes are within {flat:g}× of each other ({k}×): at initialization the clean identity "
+                "path does not make the gradient measurably more even here.", flat=FLAT_FACTOR, k=f"{factor:.2f}")
+        elif kind == "residual":
+            verdict_text = tr(
+                "The post-activation ResNet's gradient is the more even one: its change is {k}× smaller. At "
+                "initialization the clean identity path does not make the gradient more even here.",
+                k=_factor(factor))
+        else:
+            verdict_text = tr(
+                "The pre-activation net's gradient is the more even one: its change is {k}× smaller. With nothing "
+                "after the add, each block's gradient reaches every earlier block through the identity term "
+                "unchanged -- He et al.'s (2016) argument for this design.", k=_factor(factor))
+        out.append(head + " " + verdict_text)
+        if kind != "preact":
+            out.append(tr(
+                "He et al. (2016) report the gain of pre-activation in *training* very deep nets -- their "
+                "1001-layer pre-activation ResNet trains to lower loss and test error on CIFAR-10 than the original "
+                "design -- not in gradient norms at initialization, which is all this plot measures."))
+    if math.isfinite(q.loss) and math.isfinite(r.loss) and abs(q.loss - r.loss) >= LOSS_GAP:
+        chance = math.log(10)
+        nearer = q.name if abs(q.loss - chance) < abs(r.loss - chance) else r.name
+        text = tr("Loss at init: {preact_name} {preact_loss}, {residual_name} {residual_loss} (chance: ln 10 ≈ 2.30); "
+                  "{nearer} is nearer chance.", preact_name=q.name, preact_loss=f"{q.loss:.3g}",
+                  residual_name=r.name, residual_loss=f"{r.loss:.3g}", nearer=nearer)
+        if res.batch_norm and nearer == q.name and r.loss > q.loss and r.fc_input_rms > q.fc_input_rms > 0:
+            text += " " + tr(
+                "The pre-activation net ends with one more BN-ReLU, which normalizes the features before the pooling "
+                "and fc; in the post-activation net nothing rescales the sum the blocks build up along the identity "
+                "path: the fc's input is {k}× larger there (root mean square {residual_rms} vs {preact_rms}), and so "
+                "are the logits it makes.", k=_factor(r.fc_input_rms / q.fc_input_rms), residual_rms=f"{r.fc_input_rms:.2g}",
+                preact_rms=f"{q.fc_input_rms:.2g}")
+        out.append(text)
+    return out
+
+
 def explain_grad_norms(res: GradNormResult) -> str:
     """A Markdown explanation built from the measured numbers (no canned conclusions)."""
     lines: list[str] = []
@@ -176,8 +258,13 @@ def explain_grad_norms(res: GradNormResult) -> str:
             "- Zero-init: every residual branch ends in a BN with γ = 0, so each block starts as the identity and the "
             "convs inside the branches get exactly zero gradient at this first step (only γ, not plotted, and the "
             "stem and fc do); after one update γ ≠ 0 and they start learning. Applied to the residual net only."
+        ) if res.preact is None else tr(
+            "- Zero-init: every residual branch ends in a BN with γ = 0, so each block starts as the identity and the "
+            "convs inside the branches get exactly zero gradient at this first step (only γ, not plotted, and the "
+            "stem and fc do); after one update γ ≠ 0 and they start learning. Applied to both residual nets, not "
+            "to the plain one."
         ))
-    for net in (res.plain, res.residual):
+    for net in res.nets:
         g1, gl, gfc = (float(net.weight_grad[i]) for i in (0, -2, -1))
         zeros = int((net.weight_grad == 0).sum())
         parts = [tr(
@@ -221,6 +308,7 @@ def explain_grad_norms(res: GradNormResult) -> str:
                             how=_flow_words(*flow)))
         lines.append("".join(parts))
     lines.extend(grad_norm_reading(res))
+    lines.extend(preact_reading(res))
     if res.residual.loss > LOSS_EXPLODED and not res.batch_norm:
         lines.append(tr(
             "**Why the residual net blows up here:** without BN each block adds F(x) to x, and with an init that "

@@ -2,10 +2,13 @@
 
 BN on/off and three initializations (He et al. §4.1; Yang et al. 2019 for BN plain nets' gradients
 growing toward the input). ``grad_norms`` returns a ``GradNormResult``; ``plot_grad_norms`` a Figure.
+Optionally a third net, He et al. 2016's pre-activation ResNet with the residual net's conv weights
+(``preact_gradients``, or ``grad_norms(..., preact=True)``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -18,9 +21,11 @@ from torch import Tensor, nn
 
 from explainer.degradation.nets import (
     PLAIN_COLOR,
+    PREACT_COLOR,
     PROBE_LR,
     RESIDUAL_COLOR,
     build_pair,
+    build_preact,
     check_depth,
     check_init,
     default_batch,
@@ -46,11 +51,13 @@ class NetGradients:
     weight_grad_fp32: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # (depth,) True where one SGD step W - lr·∂L/∂W (lr = PROBE_LR) leaves W bit-identical in float32.
     update_lost: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # Root mean square of the fc's input (the pooled features) on the batch: the scale the logits are made from.
+    fc_input_rms: float = math.nan
 
 
 @dataclass
 class GradNormResult:
-    """``grad_norms`` output: both nets' measurements and the settings they were taken with."""
+    """``grad_norms`` output: the nets' measurements and the settings they were taken with."""
 
     depth: int
     batch_norm: bool
@@ -59,22 +66,29 @@ class GradNormResult:
     batch_size: int
     plain: NetGradients
     residual: NetGradients
-    seconds: float  # wall time of the two forward+backward passes
+    seconds: float  # wall time of the forward+backward passes
+    # He et al. 2016's pre-activation ResNet with the residual net's conv and fc weights, when asked for.
+    preact: NetGradients | None = None
+
+    @property
+    def nets(self) -> tuple[NetGradients, ...]:
+        """(plain, residual) or (plain, residual, pre-activation): the nets measured, in display order."""
+        return (self.plain, self.residual) + ((self.preact,) if self.preact is not None else ())
 
     def table(self) -> list[list[object]]:
-        """Rows ``[layer, plain, residual]``: one per weighted layer, "index name" and two floats."""
+        """Rows ``[layer, plain, residual(, pre-activation)]``: one per weighted layer, "index name" and floats."""
         return [
-            [f"{i} {name}", float(p), float(r)]
-            for i, (name, p, r) in enumerate(
-                zip(self.plain.layer_names, self.plain.weight_grad, self.residual.weight_grad), start=1
+            [f"{i} {name}", *(float(v) for v in values)]
+            for i, (name, *values) in enumerate(
+                zip(self.plain.layer_names, *(net.weight_grad for net in self.nets)), start=1
             )
         ]
 
     def block_table(self) -> list[list[object]]:
-        """Rows ``[block output, plain, residual]`` of ‖∂L/∂h‖."""
+        """Rows ``[block output, plain, residual(, pre-activation)]`` of ‖∂L/∂h‖."""
         return [
-            [name, float(p), float(r)]
-            for name, p, r in zip(self.plain.block_names, self.plain.block_grad, self.residual.block_grad)
+            [name, *(float(v) for v in values)]
+            for name, *values in zip(self.plain.block_names, *(net.block_grad for net in self.nets))
         ]
 
 
@@ -99,13 +113,16 @@ def measure_gradients(model: nn.Module, x: Tensor, y: Tensor, *, name: str = "")
             out.register_hook(lambda g, key=key: captured.__setitem__(key, g.detach().double().norm()))
 
         handles.append(block.register_forward_hook(fwd_hook))
+    layers = weighted_layers(model)
+    fc_input: dict[str, float] = {}
+    handles.append(layers[-1][1].register_forward_hook(
+        lambda _m, inp, _out: fc_input.__setitem__("rms", float(inp[0].detach().double().pow(2).mean().sqrt()))))
     try:
         loss = F.cross_entropy(model(x), y)
         loss.backward()
     finally:
         for h in handles:
             h.remove()
-    layers = weighted_layers(model)
     grads = [m.weight.grad if m.weight.grad is not None else torch.zeros_like(m.weight) for _, m in layers]
     weight_grad = np.array([float(g.double().norm()) for g in grads], dtype=np.float64)
     weight_grad_fp32 = np.array([float(g.float().norm()) for g in grads], dtype=np.float64)
@@ -125,6 +142,7 @@ def measure_gradients(model: nn.Module, x: Tensor, y: Tensor, *, name: str = "")
         block_zero_fraction=np.array([zero_fraction.get(n, 0.0) for n, _ in blocks], dtype=np.float64),
         weight_grad_fp32=weight_grad_fp32,
         update_lost=update_lost,
+        fc_input_rms=fc_input.get("rms", math.nan),
     )
 
 
@@ -136,18 +154,17 @@ def grad_norms(
     zero_init_residual: bool = False,
     batch: tuple[Tensor, Tensor] | None = None,
     seed: int = 0,
+    preact: bool = False,
 ) -> GradNormResult:
     """Per-layer gradient norms of Plain-``depth`` and ResNet-``depth`` at initialization.
 
     ``batch`` is (x (N, 1, 28, 28) normalized, y (N,)); default: the first 64 bundled test images.
+    ``preact`` also measures the pre-activation ResNet-``depth`` (``preact_gradients``, same weights).
     Raises ``ValueError`` for a depth that is not 6n+2 in [8, 122] or an unknown ``init``.
     """
     depth = check_depth(depth)
     init = check_init(init)
-    x, y = batch if batch is not None else default_batch()
-    if x.dim() != 4 or x.shape[1] != 1 or x.shape[0] != y.shape[0]:
-        raise ValueError(tr("The batch must be x (N, 1, H, W) with N labels, got {x_shape} and {y_shape}.",
-                            x_shape=tuple(x.shape), y_shape=tuple(y.shape)))
+    x, y = _checked_batch(batch)
     plain, residual = build_pair(
         depth, batch_norm=batch_norm, init=init, zero_init_residual=zero_init_residual, seed=seed
     )
@@ -158,7 +175,55 @@ def grad_norms(
     p = measure_gradients(plain, x, y, name=f"Plain-{depth}")
     r = measure_gradients(residual, x, y, name=f"ResNet-{depth}")
     seconds = time.perf_counter() - t0
-    return GradNormResult(depth, bool(batch_norm), init, bool(zero_init_residual), int(x.shape[0]), p, r, seconds)
+    res = GradNormResult(depth, bool(batch_norm), init, bool(zero_init_residual), int(x.shape[0]), p, r, seconds)
+    if preact:
+        return with_preact(res, preact_gradients(depth, batch_norm=batch_norm, init=init,
+                                                 zero_init_residual=zero_init_residual, batch=batch, seed=seed))
+    return res
+
+
+def _checked_batch(batch: tuple[Tensor, Tensor] | None) -> tuple[Tensor, Tensor]:
+    x, y = batch if batch is not None else default_batch()
+    if x.dim() != 4 or x.shape[1] != 1 or x.shape[0] != y.shape[0]:
+        raise ValueError(tr("The batch must be x (N, 1, H, W) with N labels, got {x_shape} and {y_shape}.",
+                            x_shape=tuple(x.shape), y_shape=tuple(y.shape)))
+    return x, y
+
+
+def preact_gradients(
+    depth: int,
+    *,
+    batch_norm: bool,
+    init: str,
+    zero_init_residual: bool = False,
+    batch: tuple[Tensor, Tensor] | None = None,
+    seed: int = 0,
+) -> NetGradients:
+    """``measure_gradients`` of the pre-activation ResNet-``depth`` (``nets.build_preact``) at initialization.
+
+    Same arguments as ``grad_norms``, so its convs and fc hold the very weights of ``grad_norms``'s
+    ResNet-``depth``: only where BN-ReLU sits differs. Its ``seconds`` are not recorded (one more pass).
+    """
+    depth = check_depth(depth)
+    init = check_init(init)
+    x, y = _checked_batch(batch)
+    model = build_preact(depth, batch_norm=batch_norm, init=init, zero_init_residual=zero_init_residual, seed=seed)
+    x = x.contiguous(memory_format=torch.channels_last)
+    model = model.to(memory_format=torch.channels_last)
+    return measure_gradients(model, x, y, name=preact_name(depth))
+
+
+def preact_name(depth: int) -> str:
+    """What the pre-activation net is called on the page: "PreAct ResNet-56" (as the preset menu names it)."""
+    return f"PreAct ResNet-{depth}"
+
+
+def with_preact(res: GradNormResult, preact: NetGradients) -> GradNormResult:
+    """``res`` with the pre-activation net's measurement added (a new result; ``res`` is not changed)."""
+    if len(preact.block_grad) != len(res.residual.block_grad):
+        raise ValueError(tr("The pre-activation net must have as many blocks as the residual net, got {n} and {m}.",
+                            n=len(preact.block_grad), m=len(res.residual.block_grad)))
+    return dataclasses.replace(res, preact=preact)
 
 
 def _plot_with_zeros(ax, xs: np.ndarray, ys: np.ndarray, floor: float, **kw) -> None:  # noqa: ANN001
@@ -172,15 +237,17 @@ def _plot_with_zeros(ax, xs: np.ndarray, ys: np.ndarray, floor: float, **kw) -> 
 
 
 def plot_grad_norms(res: GradNormResult) -> Figure:
-    """Log-scale ‖∂L/∂W‖ per layer index and ‖∂L/∂h‖ per block output; plain left, residual right."""
-    fig = Figure(figsize=(11, 4.2), layout="constrained")
-    axes = fig.subplots(1, 2, sharey=True)
+    """Log-scale ‖∂L/∂W‖ per layer index and ‖∂L/∂h‖ per block output; plain left, residual right
+    (and the pre-activation net in a third panel, when measured)."""
+    measured = res.nets
+    fig = Figure(figsize=(11, 4.2) if len(measured) == 2 else (15, 4.2), layout="constrained")
+    axes = fig.subplots(1, len(measured), sharey=True)
     positive = np.concatenate([
-        v[v > 0] for net in (res.plain, res.residual) for v in (net.weight_grad, net.block_grad)
+        v[v > 0] for net in measured for v in (net.weight_grad, net.block_grad)
     ] + [np.array([1e-30])])
     floor = float(positive[positive > 1e-30].min()) / 10 if (positive > 1e-30).any() else 1e-30
     n = (res.depth - 2) // 6
-    for ax, net, color in zip(axes, (res.plain, res.residual), (PLAIN_COLOR, RESIDUAL_COLOR)):
+    for ax, net, color in zip(axes, measured, (PLAIN_COLOR, RESIDUAL_COLOR, PREACT_COLOR)):
         xs = np.arange(1, len(net.weight_grad) + 1)
         _plot_with_zeros(ax, xs, net.weight_grad, floor, color=color, marker="o", markersize=3,
                          label=tr("‖∂L/∂W‖ per layer"))

@@ -365,4 +365,39 @@ MESSAGES: dict[str, str] = {
     "PyTorch default (Kaiming-uniform, a = √5)": "PyTorch 默认（Kaiming 均匀分布，a = √5）",
     "Kaiming (He) normal": "Kaiming（何恺明）正态分布",
     "Xavier (Glorot) normal": "Xavier（Glorot）正态分布",
+    # The pre-activation ResNet as a third net (issue 14 item 4).
+    "**Pre-activation:** {preact_name} has the same convs with the same weights as {residual_name}; only BN-ReLU moves in front of each conv, leaving nothing after the add. From the last block to the first its ‖∂L/∂h‖ is {preact_flow}; in {residual_name} it is {residual_flow}.":
+        "**预激活**：{preact_name} 的卷积层与 {residual_name} 完全相同、权重也相同；只是 BN-ReLU 移到了每个卷积层之前，相加之后不再有任何运算。从最后一个块到第一个块，它的 ‖∂L/∂h‖ {preact_flow}；在 {residual_name} 中则{residual_flow}。",
+    "**Pre-activation:** ‖∂L/∂h‖ is 0 or not finite at the first or last block of {preact_name} or {residual_name}, so their gradient flow cannot be compared here.":
+        "**预激活**：{preact_name} 或 {residual_name} 在第一个或最后一个块处的 ‖∂L/∂h‖ 为 0 或不是有限值，所以这里无法比较两者的梯度流动。",
+    "The two changes are within {flat:g}× of each other ({k}×): at initialization the clean identity path does not make the gradient measurably more even here.":
+        "两者的变化幅度相差不到 {flat:g} 倍（{k} 倍）：在初始化时，干净的恒等路径并没有让这里的梯度明显更均匀。",
+    "The post-activation ResNet's gradient is the more even one: its change is {k}× smaller. At initialization the clean identity path does not make the gradient more even here.":
+        "后激活 ResNet 的梯度更均匀：它的变化幅度小 {k} 倍。在初始化时，干净的恒等路径并没有让这里的梯度更均匀。",
+    "The pre-activation net's gradient is the more even one: its change is {k}× smaller. With nothing after the add, each block's gradient reaches every earlier block through the identity term unchanged -- He et al.'s (2016) argument for this design.":
+        "预激活网络的梯度更均匀：它的变化幅度小 {k} 倍。相加之后没有任何运算，每个块的梯度都能经由恒等项原封不动地传到前面的每一个块——这正是 He 等人（2016）支持这种设计的理由。",
+    "He et al. (2016) report the gain of pre-activation in *training* very deep nets -- their 1001-layer pre-activation ResNet trains to lower loss and test error on CIFAR-10 than the original design -- not in gradient norms at initialization, which is all this plot measures.":
+        "He 等人（2016）报告的预激活的好处在于*训练*非常深的网络——他们的 1001 层预激活 ResNet 在 CIFAR-10 上训练得到的损失和测试误差都低于原始设计——而不在于初始化时的梯度范数，而这张图测的只是后者。",
+    "Loss at init: {preact_name} {preact_loss}, {residual_name} {residual_loss} (chance: ln 10 ≈ 2.30); {nearer} is nearer chance.":
+        "初始化时的损失：{preact_name} 为 {preact_loss}，{residual_name} 为 {residual_loss}（随机猜测水平：ln 10 ≈ 2.30）；{nearer} 更接近随机猜测水平。",
+    "The pre-activation net ends with one more BN-ReLU, which normalizes the features before the pooling and fc; in the post-activation net nothing rescales the sum the blocks build up along the identity path: the fc's input is {k}× larger there (root mean square {residual_rms} vs {preact_rms}), and so are the logits it makes.":
+        "预激活网络最后多了一个 BN-ReLU，它在汇聚层和全连接层之前对特征做规范化；而在后激活网络中，没有任何运算会重新缩放各个块沿恒等路径累加起来的和：那里全连接层的输入大 {k} 倍（均方根 {residual_rms} 对 {preact_rms}），它算出的 logits 也随之更大。",
+    "- Zero-init: every residual branch ends in a BN with γ = 0, so each block starts as the identity and the convs inside the branches get exactly zero gradient at this first step (only γ, not plotted, and the stem and fc do); after one update γ ≠ 0 and they start learning. Applied to both residual nets, not to the plain one.":
+        "- 零初始化：每个残差分支都以 γ = 0 的 BN 结尾，所以每个块一开始都是恒等映射，分支内的卷积层在第一步得到的梯度恰好为 0（只有 γ（未画出）以及主干和全连接层有梯度）；更新一次后 γ ≠ 0，它们就开始学习。用于两个残差网络，不用于普通网络。",
+    "The pre-activation net must have as many blocks as the residual net, got {n} and {m}.":
+        "预激活网络的块数必须与残差网络相同，当前为 {n} 和 {m}。",
+    "**Pre-activation:** PreAct ResNet-{depth} (the same convs, BN-ReLU before each conv, nothing after the add) has lag-1 autocorrelation {q1:.2f} and correlation length {ql} step(s); ResNet-{depth} {r1:.2f} and {rl}.":
+        "**预激活**：PreAct ResNet-{depth}（卷积层相同，BN-ReLU 位于每个卷积层之前，相加之后没有任何运算）滞后 1 的自相关为 {q1:.2f}，相关长度为 {ql} 步；ResNet-{depth} 则分别为 {r1:.2f} 和 {rl}。",
+    "By these measures its gradient is the more correlated of the two residual nets: at this depth moving BN-ReLU in front of the convs keeps neighbouring inputs' gradients more alike.":
+        "按这些指标，它的梯度是两个残差网络中相关性更强的：在这个深度，把 BN-ReLU 移到卷积层之前让相邻输入的梯度更加相似。",
+    "The post-activation ResNet's gradient is the more correlated one: at this depth pre-activation does not make the gradient less shattered.":
+        "后激活 ResNet 的梯度相关性更强：在这个深度，预激活并没有让梯度不那么破碎。",
+    "The two residual nets' traces are about equally correlated (lag 1 within {tol:.2f}, correlation lengths within {length_tol:.0%} or one step): at this depth this sweep shows no difference between pre- and post-activation.":
+        "两个残差网络的曲线相关程度差不多（滞后 1 相差不到 {tol:.2f}，相关长度相差不到 {length_tol:.0%} 或一步）：在这个深度，这次扫描显示不出预激活与后激活的差别。",
+    "For the two residual nets the two measures disagree: neither trace is clearly the more correlated one.":
+        "对这两个残差网络，两个指标的结论不一致：哪条曲线都不明显更相关。",
+    "He et al. (2016) did not measure shattering: the gain they report for pre-activation is in training very deep nets (up to 1001 layers), which a sweep at initialization does not show.":
+        "He 等人（2016）并没有测量梯度破碎：他们报告的预激活的好处在于训练非常深的网络（最多 1001 层），而初始化时的扫描显示不出这一点。",
+    "The pre-activation sweep must have the residual sweep's points and lags, got {got} and {expected}.":
+        "预激活网络的扫描必须与残差网络的扫描有相同的点数和滞后数，当前为 {got} 和 {expected}。",
 }
