@@ -3,9 +3,10 @@
 ``build()`` is called inside ``with gr.Tab("Degradation"):``. Public API endpoints:
 ``/grad_norms(depth, batch_norm, init)`` → (plot, table [layer, plain, residual]),
 ``/shattered(depth)`` → (plot, explanation), ``/highway(depth)`` → (plot, table, explanation),
-``/lesion()`` → (plot, table, explanation). Options beyond those arguments (zero-init) reach the
-handlers through ``gr.State``, which the API does not expose, so clients call with just the
-listed arguments.
+``/lesion()`` → (plot, table, explanation). Options beyond those arguments (zero-init, and the
+pre-activation ResNet as a third net in the gradient-norm and shattered-gradient sections) reach the
+handlers through ``gr.State``, which the API does not expose, so clients call with just the listed
+arguments and get the plain and residual nets as before.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ from explainer.ui.widgets import CheckedDropdown, CheckedSlider
 
 GRAD_HEADERS = [N_("layer"), N_("plain"), N_("residual")]
 BLOCK_HEADERS = [N_("block output"), N_("plain ‖∂L/∂h‖"), N_("residual ‖∂L/∂h‖")]
+# The third column when the pre-activation ResNet is measured too.
+PREACT_HEADER = N_("pre-activation")
+PREACT_BLOCK_HEADER = N_("pre-activation ‖∂L/∂h‖")
+PREACT_LABEL = N_("also the pre-activation ResNet (He et al. 2016)")
+PREACT_INFO = N_("Adds a third net: the residual net's very convs, with BN-ReLU moved in front of each conv and "
+                 "nothing after the add.")
 HIGHWAY_HEADERS = [N_("block"), N_("shortcut"), N_("‖shortcut term‖"), N_("‖branch term‖"), N_("‖∂L/∂x‖"),
                    N_("shortcut share")]
 LESION_HEADERS = [N_("model"), N_("deleted block"), N_("kind"), N_("accuracy %"), N_("drop (points)")]
@@ -59,19 +66,35 @@ def _measure_grad_norms(depth: int, batch_norm: bool, init: str, zero_init: bool
     return grad_norms.grad_norms(depth, batch_norm=batch_norm, init=init, zero_init_residual=zero_init)
 
 
-def _grad_norms_view(depth: int, batch_norm: bool, init: str, zero_init: bool) -> tuple[Any, ...]:
+def _measure_preact_grads(depth: int, batch_norm: bool, init: str, zero_init: bool) -> grad_norms.NetGradients:
+    return grad_norms.preact_gradients(depth, batch_norm=batch_norm, init=init, zero_init_residual=zero_init)
+
+
+def _grad_norms_view(depth: int, batch_norm: bool, init: str, zero_init: bool, preact: bool = False
+                     ) -> tuple[Any, ...]:
+    # The pair and the pre-activation net are cached apart: ticking the box reuses the pair's numbers.
     res = numbers(_measure_grad_norms, depth, batch_norm, init, zero_init)
-    rows = [[name, _sig(p), _sig(r)] for name, p, r in res.table()]
-    return png_plot(grad_norms.plot_grad_norms(res)), table(GRAD_HEADERS, rows), res
+    if preact:
+        res = grad_norms.with_preact(res, numbers(_measure_preact_grads, depth, batch_norm, init, zero_init))
+    headers = GRAD_HEADERS + ([PREACT_HEADER] if res.preact is not None else [])
+    rows = [[name, *(_sig(v) for v in values)] for name, *values in res.table()]
+    return png_plot(grad_norms.plot_grad_norms(res)), table(headers, rows), res
+
+
+def _preact_flag(value: Any) -> bool:
+    # A gr.State mirrored from our checkbox today; checked as a checkbox value should an API ever send it.
+    return validation.flag(value, PREACT_LABEL)
 
 
 @ui_errors
-def grad_norms_handler(depth: Any, batch_norm: bool, init: str, zero_init: bool = False) -> tuple[Any, ...]:
-    """/grad_norms: (plot, table rows [layer, plain, residual], the result for the explanation)."""
+def grad_norms_handler(depth: Any, batch_norm: bool, init: str, zero_init: bool = False,
+                       preact: bool = False) -> tuple[Any, ...]:
+    """/grad_norms: (plot, table rows [layer, plain, residual(, pre-activation)], the result for the explanation)."""
     return view(_grad_norms_view, validation.depth(depth),
                 validation.flag(batch_norm, N_("batch norm (批量规范化)")),
                 nets.check_init(validation.known_name(init, nets.INITS, UNKNOWN_INIT)),
-                bool(zero_init))  # zero-init: a gr.State of ours, not an API input
+                bool(zero_init),  # zero-init: a gr.State of ours, not an API input
+                _preact_flag(preact))
 
 
 @ui_errors
@@ -79,28 +102,33 @@ def grad_norms_details(res: grad_norms.GradNormResult | None) -> tuple[str, list
     """Explanation Markdown and the ‖∂L/∂h‖ table of the last measurement."""
     if res is None:
         return "", []
-    rows = [[name, _sig(p), _sig(r)] for name, p, r in res.block_table()]
+    headers = BLOCK_HEADERS + ([PREACT_BLOCK_HEADER] if res.preact is not None else [])
+    rows = [[name, *(_sig(v) for v in values)] for name, *values in res.block_table()]
     measured = tr("_Measured in {seconds:.2f} s on this server._", seconds=res.seconds)
-    return grad_norm_reading.explain_grad_norms(res) + "\n\n" + measured, table(BLOCK_HEADERS, rows)
+    return grad_norm_reading.explain_grad_norms(res) + "\n\n" + measured, table(headers, rows)
 
 
 @ui_errors
-def grad_norms_section(depth: Any, batch_norm: bool, init: str, zero_init: bool = False) -> tuple[Any, ...]:
+def grad_norms_section(depth: Any, batch_norm: bool, init: str, zero_init: bool = False,
+                       preact: bool = False) -> tuple[Any, ...]:
     """The whole gradient-norm section at once (plot, tables, explanation): what a page shows on load."""
-    plot, rows, res = grad_norms_handler(depth, batch_norm, init, zero_init)
+    plot, rows, res = grad_norms_handler(depth, batch_norm, init, zero_init, preact)
     explanation, blocks = grad_norms_details(res)
     return plot, rows, res, explanation, blocks
 
 
-def _shattered_view(depth: int) -> tuple[Any, str]:
+def _shattered_view(depth: int, preact: bool = False) -> tuple[Any, str]:
+    # Same cache key as the Lesson tab's (shattered_gradients, depth); the pre-activation trace is cached apart.
     res = numbers(shattered.shattered_gradients, depth)
+    if preact:
+        res = shattered.with_preact(res, numbers(shattered.preact_sweep, depth))
     return png_plot(shattered.plot_shattered(res)), shattered.explain_shattered(res)
 
 
 @ui_errors
-def shattered_handler(depth: Any) -> tuple[Any, str]:
-    """/shattered: (plot, explanation)."""
-    return view(_shattered_view, validation.depth(depth))
+def shattered_handler(depth: Any, preact: bool = False) -> tuple[Any, str]:
+    """/shattered: (plot, explanation); ``preact`` (a gr.State of ours) adds the pre-activation ResNet."""
+    return view(_shattered_view, validation.depth(depth), _preact_flag(preact))
 
 
 def _highway_view(depth: int) -> tuple[Any, dict[str, Any], str]:
@@ -288,17 +316,29 @@ SECTIONS = {
 
 
 def _dataframe(headers: list[str], datatype: list[str], label: str | None = None, **kwargs: Any) -> gr.Dataframe:
-    return gr.Dataframe(headers=headers, datatype=datatype, interactive=False, max_height=360,
+    return gr.Dataframe(wrap=True, headers=headers, datatype=datatype, interactive=False, max_height=360,
                         label=T(label) if label else None, **kwargs)
 
 
-def _depth_section(section: str, button: str, plot_label: str) -> tuple[Any, gr.Button, gr.Plot, gr.Markdown]:
-    """Heading, a depth slider with its button, the plot and the explanation of one measurement."""
+def _depth_section(section: str, button: str, plot_label: str, *, preact: bool = False
+                   ) -> tuple[Any, gr.Button, gr.Plot, gr.Markdown, gr.State | None]:
+    """Heading, a depth slider with its button (and the pre-activation option if ``preact``), the plot and
+    the explanation of one measurement."""
     gr.Markdown(T(SECTIONS[section]))
     with gr.Row():
         depth = CheckedSlider(nets.MIN_DEPTH, validation.MAX_DEPTH, value=DEFAULT_DEPTH, step=6, label=T("depth"))
+        option = _preact_option() if preact else None
         btn = gr.Button(T(button), variant="primary")
-    return depth, btn, gr.Plot(format="png", label=T(plot_label)), gr.Markdown()
+    return depth, btn, gr.Plot(format="png", label=T(plot_label)), gr.Markdown(), option
+
+
+def _preact_option() -> gr.State:
+    """The "also the pre-activation ResNet" checkbox, mirrored into the State the handlers read (a State
+    input is not part of the API signature, so the public endpoints keep their parameters)."""
+    box = gr.Checkbox(value=False, label=T(PREACT_LABEL), info=T(PREACT_INFO))
+    state = gr.State(False)
+    box.change(lambda v: bool(v), inputs=box, outputs=state, api_visibility="private", queue=False)
+    return state
 
 
 def build() -> list[Refresh]:
@@ -318,18 +358,22 @@ def build() -> list[Refresh]:
         gn_init = CheckedDropdown([(T(INIT_LABELS[i]), i) for i in nets.INITS], value=DEFAULT_GRAD_NORMS[2],
                                   label=T("initialization (初始化)"))
         gn_zero = gr.Checkbox(value=False, label=T("zero-init last BN of each residual branch"))
+        gn_preact = _preact_option()
     gn_btn = gr.Button(T("Measure gradients"), variant="primary")
     gn_plot = gr.Plot(format="png", label=T("gradient norms"))
     gn_expl = gr.Markdown()
     with gr.Row():
-        gn_table = _dataframe(GRAD_HEADERS, ["str", "number", "number"], N_("‖∂L/∂W‖ per layer"))
-        gn_blocks = _dataframe(BLOCK_HEADERS, ["str", "number", "number"], N_("‖∂L/∂h‖ at each block output"))
+        # One datatype more than the headers: the pre-activation column, when it is measured, is numbers too.
+        gn_table = _dataframe(GRAD_HEADERS, ["str", "number", "number", "number"], N_("‖∂L/∂W‖ per layer"))
+        gn_blocks = _dataframe(BLOCK_HEADERS, ["str", "number", "number", "number"],
+                               N_("‖∂L/∂h‖ at each block output"))
     gn_zero_state = gr.State(False)
     gn_result = gr.State(None)
     # Mirror the checkbox into a State: State inputs are not part of the API signature.
     gn_zero.change(lambda v: bool(v), inputs=gn_zero, outputs=gn_zero_state, api_visibility="private", queue=False)
     gn_btn.click(
-        grad_norms_handler, inputs=[gn_depth, gn_bn, gn_init, gn_zero_state], outputs=[gn_plot, gn_table, gn_result],
+        grad_norms_handler, inputs=[gn_depth, gn_bn, gn_init, gn_zero_state, gn_preact],
+        outputs=[gn_plot, gn_table, gn_result],
         api_name="grad_norms", **HEAVY,
     ).success(grad_norms_details, inputs=gn_result, outputs=[gn_expl, gn_blocks], api_visibility="private")
 
@@ -338,7 +382,7 @@ def build() -> list[Refresh]:
     fig, text, rows = _shipped_curves()
     curves_plot = gr.Plot(value=fig, format="png", label=T("training (dashed) and test (bold) error"))
     curves_text = gr.Markdown(text)
-    curves_table = gr.Dataframe(value=rows, headers=SUMMARY_HEADERS, interactive=False, label=T("final numbers"),
+    curves_table = gr.Dataframe(wrap=True, value=rows, headers=SUMMARY_HEADERS, interactive=False, label=T("final numbers"),
                                 visible=bool(rows))
 
     # 3. Live mini-run ---------------------------------------------------------------------------
@@ -361,13 +405,14 @@ def build() -> list[Refresh]:
                    api_visibility="private", queue=False)
 
     # 4. Shattered gradients ---------------------------------------------------------------------
-    sh_depth, sh_btn, sh_plot, sh_expl = _depth_section("shattered", N_("Sweep"),
-                                                        N_("gradient along the sweep and its autocorrelation"))
-    sh_btn.click(shattered_handler, inputs=sh_depth, outputs=[sh_plot, sh_expl], api_name="shattered", **HEAVY)
+    sh_depth, sh_btn, sh_plot, sh_expl, sh_preact = _depth_section(
+        "shattered", N_("Sweep"), N_("gradient along the sweep and its autocorrelation"), preact=True)
+    sh_btn.click(shattered_handler, inputs=[sh_depth, sh_preact], outputs=[sh_plot, sh_expl], api_name="shattered",
+                 **HEAVY)
 
     # 5. Gradient highway ------------------------------------------------------------------------
-    hw_depth, hw_btn, hw_plot, hw_expl = _depth_section("highway", N_("Split the gradient"),
-                                                        N_("shortcut vs branch term per block"))
+    hw_depth, hw_btn, hw_plot, hw_expl, _ = _depth_section("highway", N_("Split the gradient"),
+                                                           N_("shortcut vs branch term per block"))
     hw_table = _dataframe(HIGHWAY_HEADERS, ["str", "str", "number", "number", "number", "number"])
     hw_btn.click(highway_handler, inputs=hw_depth, outputs=[hw_plot, hw_table, hw_expl], api_name="highway", **HEAVY)
 
@@ -386,8 +431,8 @@ def build() -> list[Refresh]:
     # Every section opens showing its default result (computed once, at start-up, by warm_up).
     return [Refresh(shipped_curves_handler, [], [curves_plot, curves_text, curves_table]),
             Refresh(reproduce_handler, [], [reproduce_md]),
-            Refresh(grad_norms_section, [gn_depth, gn_bn, gn_init, gn_zero_state],
+            Refresh(grad_norms_section, [gn_depth, gn_bn, gn_init, gn_zero_state, gn_preact],
                     [gn_plot, gn_table, gn_result, gn_expl, gn_blocks], every_load=True),
-            Refresh(shattered_handler, [sh_depth], [sh_plot, sh_expl], every_load=True),
+            Refresh(shattered_handler, [sh_depth, sh_preact], [sh_plot, sh_expl], every_load=True),
             Refresh(highway_handler, [hw_depth], [hw_plot, hw_table, hw_expl], every_load=True),
             Refresh(lesion_if_ready, [], [ls_plot, ls_table, ls_expl], every_load=True)]

@@ -400,4 +400,12 @@ MESSAGES: dict[str, str] = {
         "He 等人（2016）并没有测量梯度破碎：他们报告的预激活的好处在于训练非常深的网络（最多 1001 层），而初始化时的扫描显示不出这一点。",
     "The pre-activation sweep must have the residual sweep's points and lags, got {got} and {expected}.":
         "预激活网络的扫描必须与残差网络的扫描有相同的点数和滞后数，当前为 {got} 和 {expected}。",
+    "pre-activation":
+        "预激活",
+    "pre-activation ‖∂L/∂h‖":
+        "预激活 ‖∂L/∂h‖",
+    "also the pre-activation ResNet (He et al. 2016)":
+        "同时显示预激活 ResNet（He 等人 2016）",
+    "Adds a third net: the residual net's very convs, with BN-ReLU moved in front of each conv and nothing after the add.":
+        "加入第三个网络：卷积层与残差网络完全相同，只是 BN-ReLU 移到了每个卷积层之前，相加之后没有任何运算。",
 }
