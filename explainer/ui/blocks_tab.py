@@ -241,7 +241,7 @@ def build() -> list[Refresh]:
                 explanation = gr.Markdown(elem_id="block-explanation")
                 diagram = gr.Plot(format="png", label=T("The block: main path, shortcut, and the add"),
                                   show_label=False)
-        block_table = gr.Dataframe(headers=HEADERS, label=T("Every layer of the block"),
+        block_table = gr.Dataframe(wrap=True, headers=HEADERS, label=T("Every layer of the block"),
                                    interactive=False, elem_id="block-table")
         code = gr.Code(language="python", label=T("This block in PyTorch (copy and run it)"),
                        interactive=False)
@@ -265,10 +265,10 @@ def build() -> list[Refresh]:
             go = gr.Button(T("Show shapes"), variant="primary")
             csv = gr.DownloadButton(T("Download CSV"))
         summary = gr.Markdown(elem_id="network-summary")
-        stage_table = gr.Dataframe(headers=HEADERS, label=T("Stage by stage (D2L's printout)"),
+        stage_table = gr.Dataframe(wrap=True, headers=HEADERS, label=T("Stage by stage (D2L's printout)"),
                                    interactive=False, elem_id="stage-table")
         with gr.Accordion(T("Every layer"), open=False):
-            net_table = gr.Dataframe(headers=HEADERS, label=T("Every layer"), interactive=False,
+            net_table = gr.Dataframe(wrap=True, headers=HEADERS, label=T("Every layer"), interactive=False,
                                      max_height=600)
     net_inputs = [preset, n_in, n_h, n_w, n_cls]
     net_outputs = [net_table, summary, stage_table, csv]
@@ -301,7 +301,7 @@ def _build_compare() -> Refresh:
             c_cls = CheckedNumber(1000, label=T("Classes"), step=1, minimum=1, maximum=MAX_CLASSES)
         compare = gr.Button(T("Compare A and B"), variant="primary")
         compare_summary = gr.Markdown(elem_id="compare-summary")
-        compare_table = gr.Dataframe(headers=list(COMPARE_COLUMNS), label=T("Side by side (ratios are B/A)"),
+        compare_table = gr.Dataframe(wrap=True, headers=list(COMPARE_COLUMNS), label=T("Side by side (ratios are B/A)"),
                                      interactive=False, elem_id="compare-table")
     outputs = [compare_table, compare_summary]
     pair.change(compare_pair, pair, outputs, api_name="compare_pair")

@@ -14,6 +14,7 @@ from typing import Any, Callable, TypeVar
 import gradio as gr
 
 from explainer.i18n import COOKIE, ENGLISH, LANGUAGES, catalogue, current_language, pick_language, tr, use_language
+from explainer.ui.presenter import cookie_presenting, presenting, restyle_outputs, use_presenter
 
 log = logging.getLogger("resnet_explainer")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,6 +46,13 @@ def request_language(request: gr.Request | None) -> str:
     return pick_language(cookies.get(COOKIE), headers.get("accept-language"))
 
 
+def request_presenting(request: gr.Request | None) -> bool:
+    """Whether ``request`` comes from a page in presenter mode (its cookie); without a request, the mode in effect."""
+    if request is None:
+        return presenting()
+    return cookie_presenting(getattr(request, "cookies", None))
+
+
 def table(headers: Sequence[str], rows: list[list[Any]]) -> dict[str, Any]:
     """A Dataframe value whose column names (message ids) are in the request's language."""
     return {"headers": [tr(h) for h in headers], "data": rows}
@@ -72,7 +80,8 @@ class Refresh:
 
         @functools.wraps(fn)
         def refresh_if_translated(*args: Any, **kwargs: Any) -> Any:
-            if _split_request(args, dict(kwargs))[2] == ENGLISH:
+            _, _, lang, present = _split_request(args, dict(kwargs))
+            if lang == ENGLISH and not present:  # the page as built is already right
                 return gr.skip() if n == 1 else tuple(gr.skip() for _ in range(n))
             return fn(*args, **kwargs)
 
@@ -96,7 +105,7 @@ def _with_request(fn: Callable[..., Any], wrapper: Callable[..., Any]) -> None:
     wrapper.__annotations__ = {**getattr(fn, "__annotations__", {}), "request": gr.Request}
 
 
-def _split_request(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any], str]:
+def _split_request(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any], str, bool]:
     # Gradio inserts the request at its parameter's index, which is not the last position when a
     # handler's optional arguments are not wired to inputs: find it by type, not by position.
     request = kwargs.pop("request", None)
@@ -106,13 +115,14 @@ def _split_request(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[list[
             request = a
         else:
             rest.append(a)
-    return rest, kwargs, request_language(request)
+    return rest, kwargs, request_language(request), request_presenting(request)
 
 
 @contextlib.contextmanager
-def _boundary(fn: Callable[..., Any], lang: str) -> Iterator[None]:
-    """Run a piece of a handler in ``lang``; its exceptions leave as ``gr.Error`` sentences."""
-    with use_language(lang):
+def _boundary(fn: Callable[..., Any], lang: str, present: bool) -> Iterator[None]:
+    """Run a piece of a handler in ``lang`` (and presenter mode or not); its exceptions leave as ``gr.Error``
+    sentences."""
+    with use_language(lang), use_presenter(present):
         try:
             yield
         except gr.Error:
@@ -137,9 +147,10 @@ def ui_errors(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        args_, kwargs_, lang = _split_request(args, kwargs)
-        with _boundary(fn, lang):
-            return fn(*args_, **kwargs_)
+        args_, kwargs_, lang, present = _split_request(args, kwargs)
+        with _boundary(fn, lang, present):
+            result = fn(*args_, **kwargs_)
+            return restyle_outputs(result) if present else result
 
     _with_request(fn, wrapper)
     return wrapper  # type: ignore[return-value]
@@ -155,12 +166,14 @@ def ui_errors_gen(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        args_, kwargs_, lang = _split_request(args, kwargs)
-        with _boundary(fn, lang):
+        args_, kwargs_, lang, present = _split_request(args, kwargs)
+        with _boundary(fn, lang, present):
             gen = fn(*args_, **kwargs_)
         while True:
-            with _boundary(fn, lang):
+            with _boundary(fn, lang, present):
                 item = next(gen, done)
+                if item is not done and present:
+                    item = restyle_outputs(item)
             if item is done:
                 return
             yield item

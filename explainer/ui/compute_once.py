@@ -32,6 +32,8 @@ from gradio.components.plot import PlotData
 from gradio.processing_utils import encode_plot_to_base64
 from matplotlib.figure import Figure
 
+from explainer.ui.presenter import presenting, projector_figure
+
 T = TypeVar("T")
 
 HEAVY_SLOT = threading.BoundedSemaphore(1)
@@ -126,10 +128,10 @@ def has_numbers(fn: Callable[..., Any], *args: Hashable) -> bool:
 
 
 def view(handler: Callable[..., T], *args: Hashable) -> T:
-    """``handler(*args)``'s outputs rendered once per distinct ``args`` and page language."""
+    """``handler(*args)``'s outputs rendered once per distinct ``args``, page language and presenter mode."""
     from explainer.i18n import current_language
 
-    key = (handler.__module__, handler.__qualname__, args, current_language())
+    key = (handler.__module__, handler.__qualname__, args, current_language(), presenting())
     return VIEWS.get(key, lambda: handler(*args))
 
 
@@ -137,4 +139,6 @@ def png_plot(fig: Figure | None) -> PlotData | None:
     """A Figure rendered once into what ``gr.Plot(format="png")`` sends, so a cached view is never redrawn."""
     if fig is None:
         return None
+    if presenting():
+        projector_figure(fig)
     return PlotData(type="matplotlib", plot=encode_plot_to_base64(fig, "png"))

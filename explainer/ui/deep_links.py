@@ -22,12 +22,13 @@ import gradio as gr
 from gradio.blocks import BlockContext
 
 from explainer.i18n import tr
+from explainer.ui import presenter
 
 LINKABLE = (gr.Radio, gr.Dropdown, gr.Checkbox, gr.Slider, gr.Number)
 MAX_PARAMS = 60  # query parameters looked at; a longer query is cut (a link has a few dozen at most)
 MAX_VALUE_CHARS = 100
 TAB_KEY = "tab"
-PRESENT_KEY = "present"  # read by the page's own script (presenter mode), not a control
+PRESENT_KEY = presenter.QUERY_KEY  # read by the page's own script (presenter mode), not a control
 _SAFE = re.compile(r"[^a-z0-9]+")
 _SHOWN = re.compile(r"[^a-z0-9._]+")  # what of a key the note echoes (no markup, no spaces)
 

@@ -42,6 +42,7 @@ from explainer.inside.deletion_metric import (
 )
 from explainer.inside.sanity_check import SanityResult, cascading_randomization
 from explainer.ui.compute_once import NUMBERS, VIEWS
+from explainer.ui.presenter import presenting
 from explainer.ui.inside_models import Bundle
 
 T = TypeVar("T")
@@ -65,8 +66,8 @@ def _cached(kind: str, b: Bundle, x: Tensor, args: tuple[Hashable, ...], compute
 
 
 def rendered(kind: str, b: Bundle, x: Tensor, args: tuple[Hashable, ...], render: Callable[[], T]) -> T:
-    """What ``render()`` shows for these results, drawn once per language (``compute_once.VIEWS``)."""
-    return VIEWS.get(("inside", kind, b.key, input_digest(x), *args, current_language()), render)
+    """What ``render()`` shows for these results, drawn once per language and presenter mode (``compute_once.VIEWS``)."""
+    return VIEWS.get(("inside", kind, b.key, input_digest(x), *args, current_language(), presenting()), render)
 
 
 def prediction(b: Bundle, x: Tensor) -> Tensor:

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from explainer.ui.boundary import I18N
+from explainer.ui.presenter import PAGE_CSS
 
 MAX_FILE_SIZE = "10mb"  # uploads larger than this are refused by the server before any decoding
 
@@ -18,5 +19,6 @@ def launch_kwargs() -> dict[str, Any]:
         "share": False,
         "max_file_size": MAX_FILE_SIZE,
         "show_error": True,  # gr.Error messages reach the user; tracebacks never do
-        "i18n": I18N,  # the static UI text in English and 简体中文 (explainer.i18n)
+        "i18n": I18N,
+        "css": PAGE_CSS,  # presenter mode, plot labels above their figures (explainer.ui.presenter)  # the static UI text in English and 简体中文 (explainer.i18n)
     }

@@ -209,7 +209,7 @@ def build() -> list[Refresh]:
             image = gr.Image(show_label=False, interactive=False, format="png", height=300, visible=False,
                              elem_id="lesson-image")
             view_text = gr.Markdown(elem_id="lesson-view-text")
-            rows = gr.Dataframe(interactive=False, max_height=360, visible=False, elem_id="lesson-table")
+            rows = gr.Dataframe(wrap=True, interactive=False, max_height=360, visible=False, elem_id="lesson-table")
     with gr.Accordion(T(EXERCISES_HEADING), open=False):
         exercises = gr.Markdown(elem_id="lesson-exercises")
     outputs = [plot, image, view_text, rows]

@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 
 from explainer.i18n import COOKIE, LANGUAGES, N_, tr, use_language
-from explainer.ui import deep_links
+from explainer.ui import deep_links, presenter
 from explainer.ui.boundary import Refresh, T, request_language, ui_errors
 
 log = logging.getLogger("resnet_explainer")
@@ -66,6 +66,34 @@ async () => {
 }
 """ % {"cookie": COOKIE, "set": _SET_LANGUAGE_JS.strip()}
 
+# Presenter mode (explainer.ui.presenter): a class on <body> for the CSS, a cookie for the server's figures,
+# and ``present=1`` in the URL once the page's link has been applied (see deep_links).
+_SET_PRESENTER_JS = """
+(on) => {
+  on = !!on;
+  document.cookie = `%(cookie)s=${on ? "1" : "0"}; path=/; max-age=31536000; SameSite=Lax`;
+  document.body.classList.toggle("presenter", on);
+  if (window.__resnetLinkApplied) {
+    const url = new URL(window.location.href);
+    if (on) url.searchParams.set("%(key)s", "1"); else url.searchParams.delete("%(key)s");
+    window.history.replaceState(null, "", url);
+  }
+  return on;
+}
+""" % {"cookie": presenter.COOKIE, "key": presenter.QUERY_KEY}
+
+# On load: ?present=1 / ?present=0 in the link wins over the remembered choice.
+_LOAD_PRESENTER_JS = r"""
+() => {
+  const asked = new URL(window.location.href).searchParams.get("%(key)s");
+  const saved = (document.cookie.match(/(?:^|; )%(cookie)s=([^;]+)/) || [])[1];
+  const on = asked !== null ? ["1", "true", "yes", "on"].includes(asked.toLowerCase()) : saved === "1";
+  document.cookie = `%(cookie)s=${on ? "1" : "0"}; path=/; max-age=31536000; SameSite=Lax`;
+  document.body.classList.toggle("presenter", on);
+  return on;
+}
+""" % {"cookie": presenter.COOKIE, "key": presenter.QUERY_KEY}
+
 
 @ui_errors
 def _tab_labels() -> list[Any]:
@@ -101,6 +129,8 @@ def build_demo() -> gr.Blocks:
             gr.Markdown("# ResNet Explainer", elem_id="title")
             with gr.Column(scale=0, min_width=200):
                 copy = gr.Button(T("Copy link"), size="sm", elem_id="copy-link")
+            present = gr.Checkbox(value=False, label=T("Presenter mode"), elem_id="presenter", scale=0,
+                                  min_width=170, info=T("for a projector: larger text, one column"))
             language = gr.Radio([(name, code) for code, name in LANGUAGES.items()], value="en",
                                 label="Language / 语言", elem_id="language", scale=0, min_width=300)
         gr.Markdown(T(HEADER))
@@ -134,12 +164,16 @@ def build_demo() -> gr.Blocks:
                                   api_visibility="private", queue=False)
         # A link's settings are applied first, so that every section opens computed with them.
         tab_ids = {deep_links.tab_key(m): m for _, m in TABS}
+        presented = present.input(None, inputs=present, outputs=present, js=_SET_PRESENTER_JS,
+                                  api_visibility="private", queue=False)
         loaded = demo.load(None, outputs=language, js=_LOAD_LANGUAGE_JS, api_visibility="private", queue=False).then(
+            None, outputs=present, js=_LOAD_PRESENTER_JS, api_visibility="private", queue=False).then(
             _link_handler(linked, tab_ids), None, [tab_bar, link_note, *(item.component for item in linked)],
             api_visibility="private", queue=False)
         loaded.then(None, js=deep_links.LINK_APPLIED_SCRIPT, api_visibility="private", queue=False)
         for r in refreshes:
             switched.then(r.fn, r.inputs, r.outputs, api_visibility="private")
+            presented.then(r.fn, r.inputs, r.outputs, api_visibility="private")  # figures redrawn for the mode
             loaded.then(r.on_load, r.inputs, r.outputs, api_visibility="private")
         # Gradio's tab bar keeps the labels it translated first (the browser's language, before a saved
         # choice is applied); send the translated text itself, after loading too.

@@ -26,4 +26,6 @@ MESSAGES: dict[str, str] = {
         "（[英文版](https://d2l.ai/chapter_convolutional-modern/resnet.html)）。",
     "You already have {n} computations waiting or running. Please wait for their results, then try again.":
         "你已有 {n} 个计算在排队或进行中；请等它们的结果出来后再试。",
+    "Presenter mode": "演示模式",
+    "for a projector: larger text, one column": "用于投影：字更大，单栏排列",
 }
