@@ -108,3 +108,38 @@ def test_a_chinese_browser_gets_chinese_and_can_switch_to_english(browser, app_c
         pg.locator("#block-explanation").get_by_text("Projection shortcut").first.wait_for()
     finally:
         context.close()
+
+
+def test_presenter_mode_from_a_link_and_off_again(browser, app_client) -> None:  # noqa: ANN001
+    """?present=1 on a 1280×720 screen: larger page text, figures shown pixel for pixel and redrawn by the
+    server for the mode (their image changes when it is switched off), plot labels above the figures."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    pg.set_default_timeout(120_000)
+    try:
+        pg.goto(app_client.src + "?present=1&tab=degradation")
+        pg.wait_for_function("document.body.classList.contains('presenter')")
+        assert pg.locator("#presenter input").is_checked()
+        pg.locator("[role=tab][aria-selected=true]", has_text="Degradation").wait_for()  # the link's tab
+        body_px = pg.evaluate("parseFloat(getComputedStyle(document.querySelector('.tabitem .prose')).fontSize)")
+        assert body_px >= 20
+        img = pg.locator("[data-testid=matplotlib] img >> visible=true").first
+        img.wait_for()
+        natural, shown = img.evaluate("(i) => [i.naturalWidth, i.clientWidth]")
+        assert shown == natural  # shown pixel for pixel: the PNG's ≥ 20 px text stays ≥ 20 px
+        label = img.evaluate("(i) => { const l = i.closest('.block').querySelector('[data-testid=block-label]');"
+                             " return [l.getBoundingClientRect().bottom, i.getBoundingClientRect().top]; }")
+        assert label[0] <= label[1] + 1  # the label chip ends above the figure: it cannot cover the title
+        for tab in ("Lesson", "Blocks & shapes", "Degradation", "Inside ResNet-18"):
+            pg.get_by_role("tab", name=tab, exact=True).click()
+            pg.wait_for_timeout(3000)
+            pg.screenshot(path=str(SHOTS / f"presenter_{tab.split()[0].lower()}.png"), full_page=True)
+        pg.get_by_role("tab", name="Degradation").click()
+        before = img.get_attribute("src")
+        pg.locator("#presenter input").uncheck()
+        pg.wait_for_function("!document.body.classList.contains('presenter')")
+        pg.wait_for_function("(old) => { const i = [...document.querySelectorAll('[data-testid=matplotlib] img')]"
+                             ".find((x) => x.offsetParent); return i && i.src !== old; }", arg=before)
+        assert "present=" not in pg.url
+    finally:
+        context.close()

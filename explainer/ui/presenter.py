@@ -35,10 +35,11 @@ from matplotlib.text import Text
 
 COOKIE = "resnet_explainer_present"
 QUERY_KEY = "present"  # ?present=1 / ?present=0 in a link (read by the page's script)
-#: How much larger text, lines and markers are drawn relative to the figure. With the stacked layout
-#: (figures at full width instead of half) this gives ≥ 20 px text on a 1280×720 screen; measured per
-#: figure by ``scripts/presenter_text_sizes.py``.
+#: How much larger text, lines and markers are drawn relative to the figure (the figures are shown pixel for
+#: pixel in presenter mode: measured by ``scripts/presenter_text_sizes.py``).
 SCALE = 1.5
+#: No text smaller than this many pixels of the PNG (issue 15: ≥ ~20 px on a 1280×720 screen at 100 %).
+MIN_TEXT_PX = 20.0
 
 _presenting: ContextVar[bool] = ContextVar("resnet_explainer_presenting", default=False)
 
@@ -66,15 +67,17 @@ def cookie_presenting(cookies: Mapping[str, str] | None) -> bool:
 def projector_figure(fig: Figure, scale: float = SCALE) -> Figure:
     """Restyle ``fig`` in place for a projector and return it.
 
-    The figure keeps its size; every text, line, marker and tick is drawn ``scale`` times larger, with
+    The figure keeps its size; every text, line, marker and tick is drawn ``scale`` times larger (text at
+    least ``MIN_TEXT_PX`` pixels of the image), with
     public artist setters only (matplotlib's ``savefig`` keeps a figure's *original* dpi, so changing the
     dpi would not enlarge anything). Figures with axes and no layout engine are re-laid out with
     ``tight_layout`` so larger tick labels and titles stay inside. Restyling twice is a no-op.
     """
     if getattr(fig, "_projector_scale", None):
         return fig
+    floor_pt = MIN_TEXT_PX * 72 / fig.get_dpi()  # the PNG is shown pixel for pixel in presenter mode
     for text in fig.findobj(Text):
-        text.set_fontsize(text.get_fontsize() * scale)
+        text.set_fontsize(max(text.get_fontsize() * scale, floor_pt))
     for line in fig.findobj(Line2D):
         line.set_linewidth(line.get_linewidth() * scale)
         line.set_markersize(line.get_markersize() * scale)
