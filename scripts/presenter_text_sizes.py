@@ -28,11 +28,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
-from explainer import runtime  # noqa: E402
-from explainer.ui import compute_once  # noqa: E402
-from explainer.ui.presenter import min_text_px, use_presenter  # noqa: E402
+from explainer import runtime
+from explainer.ui import compute_once
+from explainer.ui.presenter import min_text_px, use_presenter
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def browser():  # noqa: ANN201 -- playwright objects
+def browser():
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -33,7 +33,7 @@ def browser():  # noqa: ANN201 -- playwright objects
 
 
 @pytest.fixture(scope="module")
-def page(browser, app_client):  # noqa: ANN001, ANN201
+def page(browser, app_client):
     context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     pg.set_default_timeout(60_000)
@@ -43,7 +43,7 @@ def page(browser, app_client):  # noqa: ANN001, ANN201
     context.close()
 
 
-def test_blocks_tab_changing_stride_changes_the_table(page) -> None:  # noqa: ANN001
+def test_blocks_tab_changing_stride_changes_the_table(page) -> None:
     page.get_by_role("tab", name="Blocks & shapes").click()  # the Lesson tab opens first
     table = page.locator("#block-table")
     table.get_by_text("Conv2d 3×3, stride 2, 64→128 ch").first.wait_for()  # the default block, traced on load
@@ -58,7 +58,7 @@ def test_blocks_tab_changing_stride_changes_the_table(page) -> None:  # noqa: AN
     page.screenshot(path=str(SHOTS / "blocks_tab_invalid.png"), full_page=False)
 
 
-def test_network_explorer_shows_d2ls_table(page) -> None:  # noqa: ANN001
+def test_network_explorer_shows_d2ls_table(page) -> None:
     page.get_by_role("tab", name="Blocks & shapes").click()
     page.get_by_role("button", name="Show shapes").click()
     stages = page.locator("#stage-table")
@@ -67,14 +67,14 @@ def test_network_explorer_shows_d2ls_table(page) -> None:  # noqa: ANN001
     page.locator("#network-summary").get_by_text("11,175,370").wait_for()
 
 
-def test_degradation_tab_measures_gradients(page) -> None:  # noqa: ANN001
+def test_degradation_tab_measures_gradients(page) -> None:
     page.get_by_role("tab", name="Degradation").click()
     page.get_by_role("button", name="Measure gradients").click()
     page.get_by_text("Chance-level loss is ln 10", exact=False).first.wait_for(timeout=120_000)
     page.screenshot(path=str(SHOTS / "degradation_tab.png"), full_page=False)
 
 
-def test_inside_tab_predicts_an_example_and_explains_it(page) -> None:  # noqa: ANN001
+def test_inside_tab_predicts_an_example_and_explains_it(page) -> None:
     page.get_by_role("tab", name="Inside ResNet-18").click()
     page.get_by_text("Examples from the Fashion-MNIST test split").first.wait_for()
     page.locator(".gallery-item, [data-testid='examples'] button, table.examples td, .examples-holder button").first.click()
@@ -84,7 +84,7 @@ def test_inside_tab_predicts_an_example_and_explains_it(page) -> None:  # noqa: 
     page.screenshot(path=str(SHOTS / "inside_tab.png"), full_page=True)
 
 
-def test_a_chinese_browser_gets_chinese_and_can_switch_to_english(browser, app_client) -> None:  # noqa: ANN001
+def test_a_chinese_browser_gets_chinese_and_can_switch_to_english(browser, app_client) -> None:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     pg.set_default_timeout(60_000)
@@ -110,7 +110,7 @@ def test_a_chinese_browser_gets_chinese_and_can_switch_to_english(browser, app_c
         context.close()
 
 
-def test_presenter_mode_from_a_link_and_off_again(browser, app_client) -> None:  # noqa: ANN001
+def test_presenter_mode_from_a_link_and_off_again(browser, app_client) -> None:
     """?present=1 on a 1280×720 screen: larger page text, figures shown pixel for pixel and redrawn by the
     server for the mode (their image changes when it is switched off), plot labels above the figures."""
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 720})
