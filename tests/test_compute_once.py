@@ -114,3 +114,32 @@ def test_heavy_misses_take_the_slot_and_hits_do_not(heavy: bool) -> None:
         assert cache.get("x", lambda: 2, heavy=heavy) == 1  # a hit, served while the slot is held
     finally:
         co.HEAVY_SLOT.release()
+
+
+def test_heavy_misses_run_on_a_lower_priority_thread_in_the_callers_context() -> None:
+    import os
+    import threading
+
+    from explainer.i18n import current_language, use_language
+
+    seen: dict[str, object] = {}
+
+    def compute() -> int:
+        seen["thread"] = threading.current_thread().name
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        seen["language"] = current_language()
+        return 7
+
+    with use_language("zh-CN"):
+        assert co.ResultCache(2).get("k", compute, heavy=True) == 7
+    assert seen["thread"] != threading.current_thread().name
+    assert seen["nice"] >= co.HEAVY_NICE
+    assert seen["language"] == "zh-CN"
+
+
+def test_a_heavy_computation_error_reaches_the_caller() -> None:
+    def boom() -> int:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError, match="no"):
+        co.ResultCache(2).get("k", boom, heavy=True)

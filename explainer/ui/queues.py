@@ -10,20 +10,20 @@ from explainer.i18n import N_
 
 log = logging.getLogger("resnet_explainer")
 
-# CPU-heavy events (training, attributions, gradient norms) share one queue group sized for a
-# 2-vCPU Space: one at a time on both cores (2 torch threads, explainer/runtime.py), the rest wait
-# in line. Cheap events (shape tables) keep Gradio's default groups and are not stuck behind them.
-# Measured with scripts/load_test.py (20 users, 75 s, 2-core EPYC shared with other jobs, load ≈ 3):
-# limit 1 × 2 threads: 1.09-1.11 heavy req/s, cheap p95 2.2-2.4 s; limit 2 × 1 thread: 0.75-1.07
-# req/s, cheap p95 3.6-4.4 s; limit 2 × 2 threads (two 2-thread requests fight over 2 cores): 0.99
-# req/s, cheap p95 3.5 s; limit 1 × 1 thread: 0.75 req/s, cheap p95 4.1 s.
-HEAVY: dict[str, Any] = {"concurrency_id": "heavy", "concurrency_limit": 1}
+# CPU-heavy events (attributions, gradient norms, sweeps) share one queue group. Their computations run one
+# at a time anyway, on a low-priority worker (compute_once.HEAVY_SLOT / run_heavy: one computation on both
+# cores, 2 torch threads -- measured best on 2 cores); the queue's slots are for the *requests*, most of which
+# a class answers from the caches in milliseconds. With 1 slot, 40 students' cached Grad-CAM waited behind
+# an explorer's 10-s computation (p95 11 s, scripts/load_test.py --classroom, 40 students + 4 explorers);
+# with 4 slots, 4 explorers' waiting misses filled them (shattered p95 5 s); with 16 (a session may hold 3,
+# MAX_HEAVY_PER_SESSION) cached steps were answered at p95 0.9-3.3 s in the same run.
+HEAVY: dict[str, Any] = {"concurrency_id": "heavy", "concurrency_limit": 16}
 
 # A prediction or a feature-map grid is one forward pass (~20 ms alone): a queue of its own, so a
-# student's upload is answered while other users' attributions and gradient sweeps (seconds each)
-# wait in the shared heavy queue. One slot: the model work is serialised by inside_models.MODEL_LOCK
-# anyway. Under 20 users /predict went from p50 12.8 s to 0.29 s with it (scripts/load_test.py).
-QUICK: dict[str, Any] = {"concurrency_id": "forward_pass", "concurrency_limit": 1}
+# student's upload is answered while other users' attributions and gradient sweeps wait in the heavy
+# queue. Model work is serialised by the quick instance's lock (inside_models); 4 slots let cached
+# answers and uploads' decoding overlap (40 students' /predict p95 3.7 s with 1 slot, 1.1-2.5 s with 4).
+QUICK: dict[str, Any] = {"concurrency_id": "forward_pass", "concurrency_limit": 4}
 
 # Events waiting in all queues together, beyond which Gradio answers "queue is full" at once instead of
 # letting the backlog (and its memory) grow without bound. A class of 40 opening the page sends ~10
