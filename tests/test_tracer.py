@@ -74,3 +74,19 @@ def test_option_a_shortcut_is_one_row_with_its_stride() -> None:
     assert down.receptive_field == before.receptive_field  # a 1×1 window adds nothing to x's field
     assert rows["layer3.0.downsample"].jump == (4, 4)
     assert not any("getitem" in name or name.endswith(".pad") for name in rows)
+
+
+def test_an_eval_model_on_meta_is_traced_as_it_is_not_copied() -> None:
+    """The graph follows its model's mode, so the cached presets (meta, eval) skip the deep copy."""
+    from explainer.shapes import tracer
+
+    with torch.device("meta"):
+        model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.ReLU())
+    model.eval()
+    gm = tracer.symbolic_trace(model)
+    assert gm.training is False
+    assert tracer._meta_eval_copy(gm) is gm
+    model.train()
+    gm_train = tracer.symbolic_trace(model)
+    assert gm_train.training is True and tracer._meta_eval_copy(gm_train) is not gm_train
+    assert model.training  # the caller's model is left in its mode
