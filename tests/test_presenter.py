@@ -134,3 +134,10 @@ def test_load_refreshes_run_in_english_when_presenting() -> None:
     assert isinstance(refresh.on_load(1), type(gr.skip()))
     with use_presenter(True):
         assert refresh.on_load(1) == "drawn 1"
+
+
+def test_a_figure_wider_than_the_column_gets_a_larger_floor() -> None:
+    wide = Figure(figsize=(24, 3), dpi=100)  # 2400 px: shown at half size on a 1280-px screen
+    wide.add_subplot().set_title("t", fontsize=6)
+    projector_figure(wide)
+    assert min_text_px(wide) >= presenter.MIN_TEXT_PX * 2400 / presenter.SHOWN_WIDTH_PX - 1e-9

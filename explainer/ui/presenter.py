@@ -40,6 +40,9 @@ QUERY_KEY = "present"  # ?present=1 / ?present=0 in a link (read by the page's s
 SCALE = 1.5
 #: No text smaller than this many pixels of the PNG (issue 15: ≥ ~20 px on a 1280×720 screen at 100 %).
 MIN_TEXT_PX = 20.0
+#: The widest a figure is shown without shrinking on a 1280-px screen in presenter mode (the column's width,
+#: measured in Chromium: 1214 px).
+SHOWN_WIDTH_PX = 1200.0
 
 _presenting: ContextVar[bool] = ContextVar("resnet_explainer_presenting", default=False)
 
@@ -75,7 +78,10 @@ def projector_figure(fig: Figure, scale: float = SCALE) -> Figure:
     """
     if getattr(fig, "_projector_scale", None):
         return fig
-    floor_pt = MIN_TEXT_PX * 72 / fig.get_dpi()  # the PNG is shown pixel for pixel in presenter mode
+    # The PNG is shown pixel for pixel in presenter mode, unless it is wider than the page's column: then the
+    # browser shrinks it, and the floor grows by as much (the lesion plot: 1360 px, shown at 1214).
+    width_px = fig.get_figwidth() * fig.get_dpi()
+    floor_pt = MIN_TEXT_PX * max(1.0, width_px / SHOWN_WIDTH_PX) * 72 / fig.get_dpi()
     for text in fig.findobj(Text):
         text.set_fontsize(max(text.get_fontsize() * scale, floor_pt))
     for line in fig.findobj(Line2D):
