@@ -125,6 +125,8 @@ def test_presenter_mode_from_a_link_and_off_again(browser, app_client) -> None:
         assert body_px >= 20
         img = pg.locator("[data-testid=matplotlib] img >> visible=true").first
         img.wait_for()
+        img.evaluate("(i) => i.decode()")  # loaded and laid out: before that its widths read 0
+        pg.wait_for_function("(i) => i.complete && i.clientWidth > 0", arg=img.element_handle())
         natural, shown = img.evaluate("(i) => [i.naturalWidth, i.clientWidth]")
         assert shown == natural  # shown pixel for pixel: the PNG's ≥ 20 px text stays ≥ 20 px
         label = img.evaluate("(i) => { const l = i.closest('.block').querySelector('[data-testid=block-label]');"
