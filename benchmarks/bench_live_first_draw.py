@@ -2,7 +2,7 @@
 
 Calls the Degradation tab's live handler in-process (validation, building Plain-n and ResNet-n, the first
 training step of each, the first plot) at the default depth and steps and times its first and second
-yield, after the training split was read once (as the server's warm-up does). Issue 11: the live run
+yield, after the tab's warm-up (as the server does right after it listens). Issue 11: the live run
 starts drawing within 2 s.
 """
 
@@ -17,7 +17,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explainer import runtime
-from explainer.degradation import live_run
 from explainer.ui import degradation_tab
 
 
@@ -29,7 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     runtime.configure_libraries()
     runtime.configure_process()
-    live_run.live_data()  # the warm-up's read of the training split
+    degradation_tab.warm_up()  # what the server does right after it listens
     firsts, seconds = [], []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
