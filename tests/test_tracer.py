@@ -81,12 +81,17 @@ def test_an_eval_model_on_meta_is_traced_as_it_is_not_copied() -> None:
     from explainer.shapes import tracer
 
     with torch.device("meta"):
-        model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.ReLU())
+        # Nested: the graph makes its own container Module for the dotted path "0" ("0.0", "0.1").
+        model = torch.nn.Sequential(torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4)),
+                                    torch.nn.ReLU())
     model.eval()
     gm = tracer.symbolic_trace(model)
-    assert gm.training is False
+    assert not any(m.training for m in gm.modules())
     assert tracer._meta_eval_copy(gm) is gm
     model.train()
     gm_train = tracer.symbolic_trace(model)
     assert gm_train.training is True and tracer._meta_eval_copy(gm_train) is not gm_train
-    assert model.training  # the caller's model is left in its mode
+    assert all(m.training for m in model.modules())  # the caller's model is left in its mode
+    model[0].eval()  # mixed modes: the graph's own containers follow the root, the model's keep theirs
+    tracer.symbolic_trace(model)
+    assert model.training and not model[0].training and not model[0][1].training
