@@ -9,7 +9,7 @@
    ``?present=0`` and ``?present=1`` and reads every plot image's displayed width over its natural
    width (1.0 = shown pixel for pixel; below 1 the browser shrinks it, and its text with it).
 
-The smallest text on screen is (1) × (2). Needs Chromium (``apt-get install chromium``) for part 2;
+The smallest figure text on screen is (1) × (2); part 3 gives the smallest page text (HTML) per tab. Needs Chromium (``apt-get install chromium``) for part 2;
 ``--no-browser`` skips it.
 """
 
@@ -95,8 +95,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def display_ratios() -> dict[tuple[str, bool], list[tuple[str, int, int]]]:
-    """(tab label, presenter on?) → [(plot label, natural width, displayed width)] in Chromium at 1280×720."""
+# The smallest computed font size among the open tab's visible elements that hold text themselves.
+SMALLEST_PAGE_TEXT = """() => {
+  let min = 1e9, which = "";
+  for (const el of document.querySelectorAll(".tabitem *")) {
+    if (!el.offsetParent || el.closest(".hidden, [hidden]")) continue;
+    if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+    const px = parseFloat(getComputedStyle(el).fontSize);
+    if (px < min) { min = px; which = el.textContent.trim().slice(0, 50); }
+  }
+  return [min, which];
+}"""
+
+
+def display_ratios() -> tuple[dict[tuple[str, bool], list[tuple[str, int, int]]], dict[tuple[str, bool], tuple[float, str]]]:
+    """(tab label, presenter on?) → [(plot label, natural width, displayed width)] in Chromium at 1280×720,
+    and → (the smallest page text in px, that text)."""
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
@@ -104,6 +118,7 @@ def display_ratios() -> dict[tuple[str, bool], list[tuple[str, int, int]]]:
                               env={**os.environ, "GRADIO_SERVER_PORT": str(port)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     found: dict[tuple[str, bool], list[tuple[str, int, int]]] = {}
+    page_text: dict[tuple[str, bool], tuple[float, str]] = {}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -120,6 +135,7 @@ def display_ratios() -> dict[tuple[str, bool], list[tuple[str, int, int]]]:
                 for tab in ("Lesson", "Blocks & shapes", "Degradation", "Inside ResNet-18"):
                     page.get_by_role("tab", name=tab, exact=True).click()
                     time.sleep(15)  # the tab's default results (computed at start-up) are drawn
+                    page_text[(tab, on)] = page.evaluate(SMALLEST_PAGE_TEXT)
                     found[(tab, on)] = page.evaluate("""() => [...document.querySelectorAll('[data-testid=matplotlib] img')]
                         .filter((i) => i.offsetParent && i.naturalWidth > 0)
                         .map((i) => [i.closest('.block')?.querySelector('[data-testid=block-label]')?.textContent?.trim() || '',
@@ -128,7 +144,7 @@ def display_ratios() -> dict[tuple[str, bool], list[tuple[str, int, int]]]:
             browser.close()
     finally:
         server.terminate()
-    return found
+    return found, page_text
 
 
 def main() -> None:
@@ -144,11 +160,16 @@ def main() -> None:
     if args.no_browser:
         return
     print("2. Displayed width / natural width of every plot image (Chromium, 1280×720, 100 %)")
-    for (tab, on), images in display_ratios().items():
+    ratios_by_tab, page_text = display_ratios()
+    for (tab, on), images in ratios_by_tab.items():
         ratios = [shown / natural for _, natural, shown in images if natural]
         detail = ", ".join(f"{label or '?'} {shown}/{natural}" for label, natural, shown in images)
         low = f"{min(ratios):.2f}" if ratios else "-"
         print(f"  {tab:<18} presenter {'on ' if on else 'off'}: smallest ratio {low}  [{detail}]")
+
+    print("3. Smallest page text (computed font size of the open tab's visible text)")
+    for (tab, on), (px, text) in page_text.items():
+        print(f"  {tab:<18} presenter {'on ' if on else 'off'}: {px:.1f} px  ({text!r})")
 
 
 if __name__ == "__main__":

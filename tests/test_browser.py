@@ -110,6 +110,16 @@ def test_a_chinese_browser_gets_chinese_and_can_switch_to_english(browser, app_c
         context.close()
 
 
+# [natural width, shown width, label chip bottom, image top] of the first figure shown and loaded, else null.
+FIRST_SHOWN_PLOT = """() => {
+  const i = [...document.querySelectorAll("[data-testid=matplotlib] img")]
+    .find((x) => x.offsetParent && x.complete && x.naturalWidth > 0 && x.clientWidth > 0);
+  if (!i) return null;
+  const label = i.closest(".block").querySelector("[data-testid=block-label]");
+  return [i.naturalWidth, i.clientWidth, label.getBoundingClientRect().bottom, i.getBoundingClientRect().top];
+}"""
+
+
 def test_presenter_mode_from_a_link_and_off_again(browser, app_client) -> None:
     """?present=1 on a 1280×720 screen: larger page text, figures shown pixel for pixel and redrawn by the
     server for the mode (their image changes when it is switched off), plot labels above the figures."""
@@ -123,21 +133,18 @@ def test_presenter_mode_from_a_link_and_off_again(browser, app_client) -> None:
         pg.locator("[role=tab][aria-selected=true]", has_text="Degradation").wait_for()  # the link's tab
         body_px = pg.evaluate("parseFloat(getComputedStyle(document.querySelector('.tabitem .prose')).fontSize)")
         assert body_px >= 20
-        img = pg.locator("[data-testid=matplotlib] img >> visible=true").first
-        img.wait_for()
-        img.evaluate("(i) => i.decode()")  # loaded and laid out: before that its widths read 0
-        pg.wait_for_function("(i) => i.complete && i.clientWidth > 0", arg=img.element_handle())
-        natural, shown = img.evaluate("(i) => [i.naturalWidth, i.clientWidth]")
+        # Measured in one step on whichever figure is shown now: the page load redraws the figures for presenter
+        # mode, which replaces their <img> elements (a handle kept from before reads 0 forever).
+        natural, shown, label_bottom, img_top = pg.wait_for_function(FIRST_SHOWN_PLOT).json_value()
         assert shown == natural  # shown pixel for pixel: the PNG's ≥ 20 px text stays ≥ 20 px
-        label = img.evaluate("(i) => { const l = i.closest('.block').querySelector('[data-testid=block-label]');"
-                             " return [l.getBoundingClientRect().bottom, i.getBoundingClientRect().top]; }")
-        assert label[0] <= label[1] + 1  # the label chip ends above the figure: it cannot cover the title
+        assert label_bottom <= img_top + 1  # the label chip ends above the figure: it cannot cover the title
         for tab in ("Lesson", "Blocks & shapes", "Degradation", "Inside ResNet-18"):
             pg.get_by_role("tab", name=tab, exact=True).click()
             pg.wait_for_timeout(3000)
             pg.screenshot(path=str(SHOTS / f"presenter_{tab.split()[0].lower()}.png"), full_page=True)
         pg.get_by_role("tab", name="Degradation").click()
-        before = img.get_attribute("src")
+        before = pg.wait_for_function("() => { const i = [...document.querySelectorAll('[data-testid=matplotlib] img')]"
+                                      ".find((x) => x.offsetParent && x.complete); return i ? i.src : null; }").json_value()
         pg.locator("#presenter input").uncheck()
         pg.wait_for_function("!document.body.classList.contains('presenter')")
         pg.wait_for_function("(old) => { const i = [...document.querySelectorAll('[data-testid=matplotlib] img')]"

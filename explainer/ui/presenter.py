@@ -131,8 +131,8 @@ def min_text_px(fig: Figure) -> float:
 # The browser half. Gradio's theme sizes are CSS variables; ``body.presenter`` is set by the page's script.
 PAGE_CSS = """
 body.presenter, body.presenter .gradio-container {
-  --text-xxs: 14px; --text-xs: 16px; --text-sm: 18px; --text-md: 21px; --text-lg: 24px; --text-xl: 28px;
-  --text-xxl: 34px; --block-label-text-size: 18px; --block-title-text-size: 20px; --block-info-text-size: 16px;
+  --text-xxs: 16px; --text-xs: 18px; --text-sm: 20px; --text-md: 21px; --text-lg: 24px; --text-xl: 28px;
+  --text-xxl: 34px; --block-label-text-size: 20px; --block-title-text-size: 22px; --block-info-text-size: 18px;
   --checkbox-label-text-size: 20px; --section-header-text-size: 20px; --input-text-size: 20px;
   --prose-text-size: 21px; --button-large-text-size: 22px; --button-small-text-size: 18px;
   --table-text-size: 20px;
