@@ -144,6 +144,8 @@ body.presenter .prose h3 { font-size: 25px; }
 /* one column inside the tabs: every figure and table gets the page's full width */
 body.presenter .tabitem .row { flex-direction: column !important; }
 body.presenter .tabitem .row > * { width: 100% !important; max-width: 100% !important; }
+/* the prediction's class list (gr.Label) has its own fixed 14 px */
+body.presenter .confidence-set dt, body.presenter .confidence-set dd { font-size: 20px !important; }
 /* tables wrap their cells instead of cutting them off or scrolling sideways */
 body.presenter .cell-wrap, body.presenter .cell-wrap * { white-space: normal !important; overflow-wrap: anywhere; }
 body.presenter table td, body.presenter table th { white-space: normal !important; overflow-wrap: anywhere; }
