@@ -68,11 +68,14 @@ async () => {
 
 # Presenter mode (explainer.ui.presenter): a class on <body> for the CSS, a cookie for the server's figures,
 # and ``present=1`` in the URL once the page's link has been applied (see deep_links).
+# Remember the mode (the cookie the server reads) and show it (the class the CSS reads); ``on`` is a boolean.
+_APPLY_PRESENTER = """
+  document.cookie = `%(cookie)s=${on ? "1" : "0"}; path=/; max-age=31536000; SameSite=Lax`;
+  document.body.classList.toggle("presenter", on);""" % {"cookie": presenter.COOKIE}
+
 _SET_PRESENTER_JS = """
 (on) => {
-  on = !!on;
-  document.cookie = `%(cookie)s=${on ? "1" : "0"}; path=/; max-age=31536000; SameSite=Lax`;
-  document.body.classList.toggle("presenter", on);
+  on = !!on;%(apply)s
   if (window.__resnetLinkApplied) {
     const url = new URL(window.location.href);
     if (on) url.searchParams.set("%(key)s", "1"); else url.searchParams.delete("%(key)s");
@@ -80,19 +83,17 @@ _SET_PRESENTER_JS = """
   }
   return on;
 }
-""" % {"cookie": presenter.COOKIE, "key": presenter.QUERY_KEY}
+""" % {"apply": _APPLY_PRESENTER, "key": presenter.QUERY_KEY}
 
 # On load: ?present=1 / ?present=0 in the link wins over the remembered choice.
 _LOAD_PRESENTER_JS = r"""
 () => {
   const asked = new URL(window.location.href).searchParams.get("%(key)s");
   const saved = (document.cookie.match(/(?:^|; )%(cookie)s=([^;]+)/) || [])[1];
-  const on = asked !== null ? ["1", "true", "yes", "on"].includes(asked.toLowerCase()) : saved === "1";
-  document.cookie = `%(cookie)s=${on ? "1" : "0"}; path=/; max-age=31536000; SameSite=Lax`;
-  document.body.classList.toggle("presenter", on);
+  const on = asked !== null ? ["1", "true", "yes", "on"].includes(asked.toLowerCase()) : saved === "1";%(apply)s
   return on;
 }
-""" % {"cookie": presenter.COOKIE, "key": presenter.QUERY_KEY}
+""" % {"cookie": presenter.COOKIE, "key": presenter.QUERY_KEY, "apply": _APPLY_PRESENTER}
 
 
 @ui_errors
